@@ -1,0 +1,151 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where an archive's bytes come from: an open file read with `pread`, or
+/// bytes in memory.
+///
+/// Reads are positional, so one source serves any number of threads at
+/// once: there is no shared seek position to race on.
+final class ByteSource: Sendable {
+    private enum Storage: Sendable {
+        case file(descriptor: CInt)
+        case memory([UInt8])
+    }
+
+    private let storage: Storage
+    /// The total size in bytes, taken when the source was opened.
+    let size: UInt64
+    /// The identity of the opened file, as `fstat` reported it at open time.
+    let identity: FileIdentity?
+
+    /// Opens `path` read-only.
+    init(path: String) throws(ZipError) {
+        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { throw Self.systemError("open", path: path) }
+        do {
+            (size, identity) = try Self.describe(fd, path: path)
+        } catch {
+            close(fd)
+            throw error
+        }
+        storage = .file(descriptor: fd)
+    }
+
+    /// Reads through a duplicate of `descriptor`; the caller keeps ownership
+    /// of the original and may close it at once.
+    init(descriptor: CInt) throws(ZipError) {
+        let fd = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        guard fd >= 0 else { throw Self.systemError("dup", path: nil) }
+        do {
+            (size, identity) = try Self.describe(fd, path: nil)
+        } catch {
+            close(fd)
+            throw error
+        }
+        storage = .file(descriptor: fd)
+    }
+
+    init(bytes: [UInt8]) {
+        storage = .memory(bytes)
+        size = UInt64(bytes.count)
+        identity = nil
+    }
+
+    deinit {
+        if case .file(let fd) = storage { close(fd) }
+    }
+
+    /// Fills `buffer` with the bytes at `offset`, or throws `.truncated` if
+    /// the source ends first. The corresponding C function is `pread`;
+    /// interrupted and short reads are retried.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(ZipError) {
+        let count = UInt64(buffer.count)
+        guard offset <= size, count <= size - offset else {
+            throw ZipError(.truncated, offset: offset, detail: "needed \(count) bytes, the archive has \(size)")
+        }
+        guard let base = buffer.baseAddress, count > 0 else { return }
+        switch storage {
+        case .memory(let bytes):
+            bytes.withUnsafeBytes { source in
+                // In range: checked against `size` (== bytes.count) above.
+                guard let start = source.baseAddress else { return }
+                base.copyMemory(from: start + Int(offset), byteCount: buffer.count)
+            }
+        case .file(let fd):
+            var done = 0
+            while done < buffer.count {
+                let position = off_t(offset) + off_t(done)
+                let n = pread(fd, base + done, buffer.count - done, position)
+                if n > 0 {
+                    done += n
+                } else if n == 0 {
+                    throw ZipError(.truncated, offset: UInt64(position), detail: "the file ended early; was it truncated after it was opened?")
+                } else if errno != EINTR {
+                    throw Self.systemError("read", path: nil, offset: UInt64(position))
+                }
+            }
+        }
+    }
+
+    /// Reads `count` bytes at `offset` into a new array.
+    func read(count: Int, at offset: UInt64) throws(ZipError) -> [UInt8] {
+        var result = [UInt8](repeating: 0, count: count)
+        try result.withMutableBytes { (buffer) throws(ZipError) in
+            try read(into: buffer, at: offset)
+        }
+        return result
+    }
+
+    private static func describe(_ fd: CInt, path: String?) throws(ZipError) -> (UInt64, FileIdentity) {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw systemError("stat", path: path) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            throw ZipError(.io, detail: "\(path ?? "the descriptor") is not a regular file")
+        }
+        return (UInt64(info.st_size), FileIdentity(info))
+    }
+
+    static func systemError(_ operation: String, path: String?, offset: UInt64? = nil) -> ZipError {
+        let code = errno
+        let message = String(cString: strerror(code))
+        let subject = path.map { " \($0)" } ?? ""
+        return ZipError(.io, offset: offset, detail: "\(operation)\(subject): \(message) (errno \(code))")
+    }
+}
+
+/// The identity of a file on disk: which file it is and which version of it.
+///
+/// Two identities are equal when the device, inode, size, modification time
+/// and status-change time (both in nanoseconds) are equal. A file rewritten
+/// in place keeps its inode but gets a new ctime even if its mtime is put
+/// back, so comparing identities detects every rewrite the kernel records.
+public struct FileIdentity: Sendable, Hashable {
+    public let device: UInt64
+    public let inode: UInt64
+    public let size: Int64
+    /// Modification time, nanoseconds since the epoch.
+    public let modificationTimeNs: Int64
+    /// Status change time, nanoseconds since the epoch.
+    public let changeTimeNs: Int64
+
+    init(_ info: stat) {
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        modificationTimeNs = Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec)
+        changeTimeNs = Int64(info.st_ctim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_ctim.tv_nsec)
+    }
+
+    /// The identity of the file at `path` now, or nil if it cannot be
+    /// stat'ed (for example because it was deleted). The C function is `stat`.
+    public static func of(path: String) -> FileIdentity? {
+        var info = stat()
+        guard path.withCString({ stat($0, &info) }) == 0 else { return nil }
+        return FileIdentity(info)
+    }
+}

@@ -1,0 +1,238 @@
+/// Where an archive's central directory is, found from the end of the file.
+///
+/// Finding it reads only the tail: the end record with the longest possible
+/// comment plus room for the ZIP64 locator and record, at most
+/// 22 + 65,535 + 20 + 56 bytes, however large the archive is.
+struct CentralDirectoryLocation {
+    /// The number of entries the end record declares.
+    var declaredEntryCount: UInt64
+    /// The absolute file offset of the first central directory header.
+    var directoryOffset: UInt64
+    var directorySize: UInt64
+    /// Bytes before the zip data (a self-extractor stub, a zipapp's shebang).
+    /// Every offset stored in the archive is relative to this point.
+    var prependedBytes: UInt64
+    /// Whether the ZIP64 end record was used.
+    var isZip64: Bool
+    /// The absolute offset of the 32-bit end record.
+    var endRecordOffset: UInt64
+    /// The archive comment, raw.
+    var comment: [UInt8]
+    /// The bytes read from the end of the file, kept so that a directory
+    /// lying inside them is not read a second time.
+    var tail: [UInt8]
+    var tailOffset: UInt64
+
+    /// Finds the central directory of the archive in `source`.
+    static func locate(in source: ByteSource) throws(ZipError) -> CentralDirectoryLocation {
+        let fileSize = source.size
+        guard fileSize >= UInt64(EndOfCentralDirectory.length) else {
+            throw ZipError(.notAZipArchive, detail: "the file is \(fileSize) bytes, shorter than an end record")
+        }
+        let window = EndOfCentralDirectory.length + EndOfCentralDirectory.maximumCommentLength
+        let reach = window + Zip64EndOfCentralDirectoryLocator.length + Zip64EndOfCentralDirectory.length
+        let tailLength = Int(min(fileSize, UInt64(reach)))
+        let tailOffset = fileSize - UInt64(tailLength)
+        let tail = try source.read(count: tailLength, at: tailOffset)
+
+        return try tail.withBytes { (bytes) throws(ZipError) -> CentralDirectoryLocation in
+            // APPNOTE 4.3.16: the end record is followed only by its comment,
+            // so it starts within the last 22 + 65,535 bytes. Scan backwards
+            // and take the candidate nearest the end, as Go and Info-ZIP do.
+            let lowest = max(0, tailLength - window)
+            var position = tailLength - EndOfCentralDirectory.length
+            var found: Int?
+            while position >= lowest {
+                if bytes[position] == 0x50, bytes[position + 1] == 0x4b,
+                   bytes[position + 2] == 0x05, bytes[position + 3] == 0x06 {
+                    found = position
+                    break
+                }
+                position -= 1
+            }
+            guard let found else { throw ZipError(.notAZipArchive) }
+
+            let endOffset = tailOffset + UInt64(found)
+            var cursor = ByteCursor(UnsafeRawBufferPointer(rebasing: bytes[found...]), fileOffset: endOffset)
+            let end = try EndOfCentralDirectory(&cursor)
+            // Trailing bytes after the comment are tolerated (Go does), but a
+            // comment that runs past the end of the file is an error, never a
+            // reason to try an earlier candidate (Go issue 66869).
+            guard Int(end.commentLength) <= cursor.remaining else {
+                throw ZipError(.commentPastEndOfFile, offset: endOffset,
+                               detail: "comment length \(end.commentLength), \(cursor.remaining) bytes follow the record")
+            }
+            let comment = Array(try cursor.bytes(Int(end.commentLength)))
+
+            var location = CentralDirectoryLocation(
+                declaredEntryCount: UInt64(end.entryCount),
+                directoryOffset: UInt64(end.directoryOffset),
+                directorySize: UInt64(end.directorySize),
+                prependedBytes: 0, isZip64: false, endRecordOffset: endOffset,
+                comment: comment, tail: [], tailOffset: tailOffset)
+            // Where the directory ends: the end record, or the ZIP64 record.
+            var directoryEnd = endOffset
+
+            if let zip64 = try readZip64(end: end, endPosition: found, tail: bytes, tailOffset: tailOffset, source: source) {
+                location.declaredEntryCount = zip64.record.entryCount
+                location.directorySize = zip64.record.directorySize
+                location.directoryOffset = zip64.record.directoryOffset
+                location.isZip64 = true
+                directoryEnd = zip64.position
+            } else {
+                // APPNOTE 4.3.16: a single-disk archive numbers its only disk 0.
+                guard end.diskNumber == 0, end.directoryDisk == 0, end.entriesOnDisk == end.entryCount else {
+                    throw ZipError(.multiDiskArchive, offset: endOffset,
+                                   detail: "disk \(end.diskNumber), directory on disk \(end.directoryDisk)")
+                }
+            }
+
+            try location.resolveBase(directoryEnd: directoryEnd, source: source, tail: bytes, tailOffset: tailOffset)
+            location.tail = tail
+            return location
+        }
+    }
+
+    /// Reads the ZIP64 locator and record, if the archive has them.
+    ///
+    /// Returns nil for an archive without a locator, and for a stray locator
+    /// signature when no 32-bit field needs ZIP64 (Go issue 12449).
+    private static func readZip64(end: EndOfCentralDirectory, endPosition: Int, tail: UnsafeRawBufferPointer,
+                                  tailOffset: UInt64, source: ByteSource)
+        throws(ZipError) -> (record: Zip64EndOfCentralDirectory, position: UInt64)?
+    {
+        let needed = end.hasSaturatedField
+        let locatorPosition = endPosition - Zip64EndOfCentralDirectoryLocator.length
+        guard locatorPosition >= 0,
+              let locator = try Zip64EndOfCentralDirectoryLocator(
+                  UnsafeRawBufferPointer(rebasing: tail[locatorPosition ..< endPosition]),
+                  fileOffset: tailOffset + UInt64(locatorPosition))
+        else {
+            // Saturated fields with no locator are possible in a zip32 file
+            // that really has 65,535 entries: the 32-bit values stand.
+            return nil
+        }
+        let locatorOffset = tailOffset + UInt64(locatorPosition)
+        func invalid(_ detail: String) -> ZipError {
+            ZipError(.invalidZip64EndRecord, offset: locatorOffset, detail: detail)
+        }
+        // APPNOTE 4.3.15. Some writers put 0 disks in the count; 1 is right.
+        guard locator.recordDisk == 0, locator.diskCount <= 1 else {
+            throw ZipError(.multiDiskArchive, offset: locatorOffset,
+                           detail: "ZIP64 locator names disk \(locator.recordDisk) of \(locator.diskCount)")
+        }
+
+        // The record is where the locator says, or, in an archive with data
+        // prepended, that many bytes further on. The usual place is right
+        // before the locator; try the stated offset first, then that place.
+        var candidates: [UInt64] = [locator.recordOffset]
+        if locatorOffset >= UInt64(Zip64EndOfCentralDirectory.length) {
+            let adjacent = locatorOffset - UInt64(Zip64EndOfCentralDirectory.length)
+            if adjacent != locator.recordOffset { candidates.append(adjacent) }
+        }
+        for position in candidates {
+            guard position <= locatorOffset, locatorOffset - position >= UInt64(Zip64EndOfCentralDirectory.length) else {
+                continue
+            }
+            var raw = [UInt8](repeating: 0, count: Zip64EndOfCentralDirectory.length)
+            if position >= tailOffset {
+                let start = Int(position - tailOffset)
+                raw = Array(tail[start ..< start + Zip64EndOfCentralDirectory.length])
+            } else {
+                raw = try source.read(count: Zip64EndOfCentralDirectory.length, at: position)
+            }
+            let decoded = try raw.withBytes { (bytes) throws(ZipError) in
+                try Zip64EndOfCentralDirectory(bytes, fileOffset: position)
+            }
+            guard let record = decoded else { continue }
+            try crossCheck(record, against: end, at: position)
+            return (record, position)
+        }
+        if needed { throw invalid("no ZIP64 end record at offset \(locator.recordOffset)") }
+        return nil  // A stray locator signature, and nothing needs ZIP64.
+    }
+
+    /// The ZIP64 record must agree with every 32-bit field that is not
+    /// saturated, or one of the two is lying (CPython gh-139700; libzip INCONS).
+    private static func crossCheck(_ record: Zip64EndOfCentralDirectory, against end: EndOfCentralDirectory,
+                                   at position: UInt64) throws(ZipError)
+    {
+        func check(_ name: String, _ narrow: UInt64, saturated: UInt64, _ wide: UInt64) throws(ZipError) {
+            guard narrow == saturated || narrow == wide else {
+                throw ZipError(.invalidZip64EndRecord, offset: position,
+                               detail: "\(name) is \(wide) in the ZIP64 record but \(narrow) in the end record")
+            }
+        }
+        guard record.diskNumber == 0, record.directoryDisk == 0, record.entriesOnDisk == record.entryCount else {
+            throw ZipError(.multiDiskArchive, offset: position,
+                           detail: "disk \(record.diskNumber), directory on disk \(record.directoryDisk)")
+        }
+        try check("the entry count", UInt64(end.entryCount), saturated: 0xFFFF, record.entryCount)
+        try check("the directory size", UInt64(end.directorySize), saturated: 0xFFFF_FFFF, record.directorySize)
+        try check("the directory offset", UInt64(end.directoryOffset), saturated: 0xFFFF_FFFF, record.directoryOffset)
+        try check("the disk number", UInt64(end.diskNumber), saturated: 0xFFFF, UInt64(record.diskNumber))
+    }
+
+    /// Computes the prepended-data base and checks that the directory lies
+    /// inside the file.
+    ///
+    /// The directory ends where the end record (or ZIP64 record) begins, so
+    /// `base = directoryEnd − size − offset`, as Go's `baseOffset` and
+    /// zipimport's `arc_offset` compute it. Some writers get the size wrong;
+    /// if no directory header is at the computed place but one is at base 0,
+    /// base 0 is right (Go's test-baddirsz.zip).
+    private mutating func resolveBase(directoryEnd: UInt64, source: ByteSource, tail: UnsafeRawBufferPointer,
+                                      tailOffset: UInt64) throws(ZipError)
+    {
+        let relativeOffset = directoryOffset
+        let (span, overflow) = relativeOffset.addingReportingOverflow(directorySize)
+        guard !overflow else {
+            throw ZipError(.invalidCentralDirectory, offset: endRecordOffset,
+                           detail: "offset \(relativeOffset) + size \(directorySize) overflows")
+        }
+        func hasHeader(at offset: UInt64) throws(ZipError) -> Bool {
+            guard offset <= directoryEnd, directoryEnd - offset >= 4 else { return false }
+            var signature: UInt32 = 0
+            if offset >= tailOffset, offset - tailOffset + 4 <= UInt64(tail.count) {
+                signature = tail.loadUnaligned(fromByteOffset: Int(offset - tailOffset), as: UInt32.self)
+            } else {
+                try withUnsafeMutableBytes(of: &signature) { (buffer) throws(ZipError) in
+                    try source.read(into: buffer, at: offset)
+                }
+            }
+            return UInt32(littleEndian: signature) == CentralDirectoryHeader.signature
+        }
+
+        if directorySize == 0 {
+            // An empty directory: nothing to find, only the arithmetic to check.
+            guard span <= directoryEnd else {
+                throw ZipError(.invalidCentralDirectory, offset: endRecordOffset,
+                               detail: "directory offset \(relativeOffset) lies past the end record at \(directoryEnd)")
+            }
+            prependedBytes = directoryEnd - span
+            directoryOffset = prependedBytes + relativeOffset
+            return
+        }
+        if span <= directoryEnd {
+            let base = directoryEnd - span
+            if try hasHeader(at: base + relativeOffset) {
+                prependedBytes = base
+                directoryOffset = base + relativeOffset
+                return
+            }
+        }
+        // The computed base is negative or finds no header: try base 0.
+        if span <= directoryEnd, try hasHeader(at: relativeOffset) {
+            // With base 0 the stated size was wrong; the directory runs up to
+            // the end record, where it must end (APPNOTE 4.3.6).
+            prependedBytes = 0
+            directoryOffset = relativeOffset
+            directorySize = directoryEnd - relativeOffset
+            return
+        }
+        throw ZipError(.invalidCentralDirectory, offset: endRecordOffset,
+                       detail: span > directoryEnd
+                           ? "directory offset \(relativeOffset) + size \(directorySize) runs past the end record at \(directoryEnd)"
+                           : "no central directory header at offset \(directoryEnd - span + relativeOffset) or \(relativeOffset)")
+    }
+}

@@ -1,0 +1,246 @@
+import CZlib
+
+/// Reads one entry's data: finds it through the local header, decodes it,
+/// and checks its size and CRC-32 as the last bytes go by.
+///
+/// The checks live here, where the data is produced, so that no caller can
+/// forget them (Go's `checksumReader`). Output is capped at the declared
+/// size: a stream that would inflate past it is stopped at once, so a zip
+/// bomb cannot make us produce more than the directory promised.
+struct EntryReader {
+    static let chunkSize = 256 * 1024
+
+    let source: ByteSource
+    let table: FileTable
+    let entry: Int
+    /// The absolute offset of the central directory, for re-reading headers.
+    let directoryOffset: UInt64
+
+    private var record: EntryRecord { table.records[entry] }
+
+    /// Rejects what cannot be decoded, before any I/O.
+    func checkDecodable() throws(ZipError) {
+        let record = record
+        let method = CompressionMethod(rawValue: record.method)
+        if record.flags & (GeneralPurposeFlags.encrypted | GeneralPurposeFlags.strongEncryption) != 0
+            || method == .aesEncrypted {
+            throw ZipError(.encrypted, detail: method == .aesEncrypted ? "WinZip AES" : "flag bit 0 is set")
+        }
+        guard method.isSupported else {
+            throw ZipError(.unsupportedMethod, detail: "method \(method.rawValue) (\(method.name))")
+        }
+    }
+
+    /// The absolute offset and length of the entry's compressed data, after
+    /// checking the local header and that the data lies inside the file.
+    func dataRange() throws(ZipError) -> (offset: UInt64, length: UInt64) {
+        let headerOffset = table.localHeaderOffset(entry)
+        let compressedSize = table.compressedSize(entry)
+        let centralNameLength = table.nameRange(entry).count
+        let available = source.size - min(source.size, headerOffset)
+        // One read for the fixed part and the name, the usual case.
+        let want = Int(min(UInt64(LocalFileHeader.fixedLength + centralNameLength), available))
+        guard want >= LocalFileHeader.fixedLength else {
+            throw ZipError(.invalidLocalHeader, offset: headerOffset, detail: "the local header lies past the end of the file")
+        }
+        var bytes = try source.read(count: want, at: headerOffset)
+        let header = try bytes.withBytes { (raw) throws(ZipError) in
+            var cursor = ByteCursor(raw, fileOffset: headerOffset)
+            return try LocalFileHeader(&cursor)
+        }
+        if header.nameLength > want - LocalFileHeader.fixedLength {
+            let total = LocalFileHeader.fixedLength + header.nameLength
+            guard UInt64(total) <= available else {
+                throw ZipError(.invalidLocalHeader, offset: headerOffset, detail: "the local name runs past the end of the file")
+            }
+            bytes = try source.read(count: total, at: headerOffset)
+        }
+        try bytes.withBytes { (raw) throws(ZipError) in
+            let name = UnsafeRawBufferPointer(rebasing: raw[LocalFileHeader.fixedLength ..< LocalFileHeader.fixedLength + header.nameLength])
+            try checkLocalName(name, flags: header.flags, headerOffset: headerOffset)
+        }
+
+        let (dataOffset, overflow) = headerOffset.addingReportingOverflow(UInt64(header.length))
+        let (dataEnd, overflow2) = dataOffset.addingReportingOverflow(compressedSize)
+        guard !overflow, !overflow2, dataEnd <= source.size else {
+            throw ZipError(.entryOutOfBounds, offset: headerOffset,
+                           detail: "\(compressedSize) bytes of data from offset \(dataOffset) run past the end of the file (\(source.size) bytes)")
+        }
+        return (dataOffset, compressedSize)
+    }
+
+    /// The local name, decoded by the local header's own flags, must be the
+    /// central name (Python's zipfile: "File name in directory and header
+    /// differ").
+    private func checkLocalName(_ local: UnsafeRawBufferPointer, flags: UInt16, headerOffset: UInt64) throws(ZipError) {
+        let matches: Bool
+        if record.info.contains(.unicodePathName) {
+            // The table holds the Unicode Path name; compare raw with raw.
+            let central = try centralHeaderBytes()
+            matches = central.withUnsafeBytes { bytes in
+                var cursor = ByteCursor(bytes)
+                guard let header = try? CentralDirectoryHeader(&cursor) else { return false }
+                return FileTable.bytesEqual(header.name, local)
+            }
+        } else if flags & GeneralPurposeFlags.utf8 != 0 || NameEncoding.isASCII(local) {
+            matches = table.withName(entry) { FileTable.bytesEqual($0, local) }
+        } else {
+            var decoded: [UInt8] = []
+            NameEncoding.appendCP437(local, to: &decoded)
+            matches = decoded.withUnsafeBytes { decoded in table.withName(entry) { FileTable.bytesEqual($0, decoded) } }
+        }
+        guard matches else {
+            throw ZipError(.localNameMismatch, offset: headerOffset,
+                           detail: "the local header says \"\(ZipEntryDetails.decode(local, utf8: flags & GeneralPurposeFlags.utf8 != 0))\"")
+        }
+    }
+
+    /// The entry's whole central directory header, read again from the file.
+    func centralHeaderBytes() throws(ZipError) -> [UInt8] {
+        let offset = directoryOffset + table.centralHeaderOffset(entry)  // inside the directory: checked at parse
+        let fixed = try source.read(count: CentralDirectoryHeader.fixedLength, at: offset)
+        let length = fixed.withUnsafeBytes { CentralDirectoryHeader.length(at: $0) } ?? CentralDirectoryHeader.fixedLength
+        return try source.read(count: length, at: offset)
+    }
+
+    /// Streams the decoded data to `body` in chunks, then verifies the size
+    /// and CRC-32. An error after some chunks means those chunks were bad.
+    func stream(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try checkDecodable()
+        let (offset, length) = try dataRange()
+        if record.method == CompressionMethod.stored.rawValue {
+            try streamStored(offset: offset, length: length, body)
+        } else {
+            try streamDeflated(offset: offset, length: length, body)
+        }
+    }
+
+    /// Reads the whole entry into memory, verified.
+    func readAll() throws(ZipError) -> [UInt8] {
+        try checkDecodable()
+        let (offset, length) = try dataRange()
+        if record.method == CompressionMethod.stored.rawValue {
+            try checkStoredSize(length)
+            // The length is bounded by the file size, checked in dataRange().
+            let bytes = try source.read(count: Int(length), at: offset)
+            try verify(crc: bytes.withUnsafeBytes { CRC32.checksum($0) }, size: length)
+            return bytes
+        }
+        var result: [UInt8] = []
+        // Reserve from the declared size, but never trust it for more than 64 MiB.
+        result.reserveCapacity(Int(min(table.uncompressedSize(entry), 64 << 20)))
+        do {
+            try streamDeflated(offset: offset, length: length) { result.append(contentsOf: $0.bindingBytes) }
+        } catch let error as ZipError {
+            throw error
+        } catch {
+            throw ZipError(.io, detail: "\(error)")  // unreachable: the closure above cannot throw
+        }
+        return result
+    }
+
+    private func checkStoredSize(_ length: UInt64) throws(ZipError) {
+        let declared = table.uncompressedSize(entry)
+        guard length == declared else {
+            throw ZipError(.sizeMismatch, detail: "stored entry with compressed size \(length) but uncompressed size \(declared)")
+        }
+    }
+
+    private func verify(crc: UInt32, size: UInt64) throws(ZipError) {
+        let declared = table.uncompressedSize(entry)
+        guard size == declared else {
+            throw ZipError(.sizeMismatch, detail: "the data is \(size) bytes, the directory declares \(declared)")
+        }
+        guard crc == record.crc32 else {
+            throw ZipError(.checksumMismatch, detail: "computed \(Self.hex(crc)), the directory declares \(Self.hex(record.crc32))")
+        }
+    }
+
+    static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
+    }
+
+    private func streamStored(offset: UInt64, length: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try checkStoredSize(length)
+        let size = Int(min(UInt64(Self.chunkSize), max(length, 1)))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        var crc: UInt32 = 0
+        var done: UInt64 = 0
+        while done < length {
+            let piece = Int(min(UInt64(size), length - done))
+            let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0 ..< piece])
+            try source.read(into: chunk, at: offset + done)
+            crc = CRC32.update(crc, UnsafeRawBufferPointer(chunk))
+            done += UInt64(piece)
+            try body(UnsafeRawBufferPointer(chunk))
+        }
+        try verify(crc: crc, size: done)
+    }
+
+    /// Raw deflate (APPNOTE 5.5) through zlib, `windowBits` −15.
+    private func streamDeflated(offset: UInt64, length: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let declared = table.uncompressedSize(entry)
+        let inputSize = Int(min(UInt64(Self.chunkSize), max(length, 1)))
+        let outputSize = Int(min(UInt64(Self.chunkSize), declared + 1))
+        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: inputSize, alignment: 16)
+        defer { input.deallocate() }
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: outputSize, alignment: 16)
+        defer { output.deallocate() }
+
+        var stream = z_stream()
+        guard czlib_inflate_init_raw(&stream) == Z_OK else {
+            throw ZipError(.corruptData, detail: "zlib could not start: \(stream.msg.map { String(cString: $0) } ?? "no memory")")
+        }
+        defer { inflateEnd(&stream) }
+
+        var readSoFar: UInt64 = 0
+        var produced: UInt64 = 0
+        var crc: UInt32 = 0
+        while true {
+            if stream.avail_in == 0 {
+                guard readSoFar < length else {
+                    throw ZipError(.corruptData, detail: "the compressed data (\(length) bytes) ends before the deflate stream does")
+                }
+                let piece = Int(min(UInt64(inputSize), length - readSoFar))
+                let chunk = UnsafeMutableRawBufferPointer(rebasing: input[0 ..< piece])
+                try source.read(into: chunk, at: offset + readSoFar)
+                readSoFar += UInt64(piece)
+                stream.next_in = chunk.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                stream.avail_in = uInt(piece)
+            }
+            // Leave room for one byte past the declared size, to detect it.
+            let allowed = declared - produced
+            let room = Int(min(UInt64(outputSize), allowed + 1))
+            stream.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
+            stream.avail_out = uInt(room)
+            let inputBefore = stream.avail_in
+            let status = inflate(&stream, Z_NO_FLUSH)
+            let got = room - Int(stream.avail_out)
+            if UInt64(got) > allowed {
+                throw ZipError(.sizeMismatch, detail: "the data inflates to more than the declared \(declared) bytes")
+            }
+            if got > 0 {
+                let chunk = UnsafeRawBufferPointer(rebasing: output[0 ..< got])
+                crc = CRC32.update(crc, chunk)
+                produced += UInt64(got)
+                try body(chunk)
+            }
+            switch status {
+            case Z_STREAM_END:
+                try verify(crc: crc, size: produced)
+                return
+            case Z_OK:
+                continue
+            case Z_BUF_ERROR where got == 0 && inputBefore == stream.avail_in && stream.avail_in > 0:
+                throw ZipError(.corruptData, detail: "the deflate stream makes no progress")
+            case Z_BUF_ERROR:
+                continue  // needs more input: the loop reads it, or reports the end
+            default:
+                let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                throw ZipError(.corruptData, detail: message)
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// Extra fields: a sequence of (tag, size, data) blocks after a header's
+/// name (APPNOTE 4.5.1).
+enum ExtraField {
+    /// ZIP64 extended information (APPNOTE 4.5.3).
+    static let zip64ExtendedInformation: UInt16 = 0x0001
+    /// NTFS times (APPNOTE 4.5.5).
+    static let ntfs: UInt16 = 0x000A
+    /// Info-ZIP extended timestamp ("UT", APPNOTE 4.6.?, Info-ZIP extrafld.txt).
+    static let extendedTimestamp: UInt16 = 0x5455
+    /// Info-ZIP Unicode Path ("up", APPNOTE 4.6.9).
+    static let unicodePath: UInt16 = 0x7075
+
+    /// The data of the first block tagged `tag`, or nil.
+    ///
+    /// A block whose size runs past the end of the extra field ends the walk,
+    /// as in Go: padding written by some tools (zipalign) is not an error.
+    static func find(_ tag: UInt16, in extra: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        var position = 0
+        while extra.count - position >= 4 {
+            let id = UInt16(littleEndian: extra.loadUnaligned(fromByteOffset: position, as: UInt16.self))
+            let size = Int(UInt16(littleEndian: extra.loadUnaligned(fromByteOffset: position + 2, as: UInt16.self)))
+            let start = position + 4
+            guard size <= extra.count - start else { return nil }
+            if id == tag { return UnsafeRawBufferPointer(rebasing: extra[start ..< start + size]) }
+            position = start + size
+        }
+        return nil
+    }
+
+    /// The UTF-8 name from an Info-ZIP Unicode Path field (APPNOTE 4.6.9),
+    /// used only if its CRC-32 matches the raw name: a mismatch means the
+    /// name was changed by a tool that did not update the field.
+    static func unicodePath(in extra: UnsafeRawBufferPointer, rawName: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        guard let field = find(unicodePath, in: extra), field.count >= 5, field[0] == 1 else { return nil }
+        let stored = UInt32(littleEndian: field.loadUnaligned(fromByteOffset: 1, as: UInt32.self))
+        guard stored == CRC32.checksum(rawName) else { return nil }
+        let name = UnsafeRawBufferPointer(rebasing: field[5...])
+        return UTF8Validation.isValid(name) ? name : nil
+    }
+}

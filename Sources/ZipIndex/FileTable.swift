@@ -1,0 +1,136 @@
+/// One entry of the file table: a fixed 40-byte record.
+///
+/// Offsets and sizes take 32 bits, as in a zip32 directory. An entry with any
+/// value that needs more (a ZIP64 entry) is marked `wide`, and its four
+/// 64-bit values live in the table's side array, so ordinary archives pay
+/// nothing for ZIP64.
+struct EntryRecord {
+    /// The absolute local header offset, or, when `wide`, the index of the
+    /// entry's group of four in `FileTable.wide`.
+    var localHeaderOffset: UInt32
+    var compressedSize: UInt32
+    var uncompressedSize: UInt32
+    var crc32: UInt32
+    /// Where the name starts in the arena. It ends where the next one starts.
+    var nameStart: UInt32
+    /// The header's offset from the start of the central directory.
+    var centralHeaderOffset: UInt32
+    /// MS-DOS date in the high 16 bits, time in the low 16 (APPNOTE 4.4.6).
+    var dosDateTime: UInt32
+    var externalAttributes: UInt32
+    var method: UInt16
+    var flags: UInt16
+    var versionMadeBy: UInt16
+    var info: Info
+
+    /// Facts the parser learned that the header's own fields do not say.
+    struct Info: OptionSet {
+        var rawValue: UInt16
+        /// The offsets and sizes live in `FileTable.wide`.
+        static let wide = Info(rawValue: 1 << 0)
+        /// The name came from an Info-ZIP Unicode Path field.
+        static let unicodePathName = Info(rawValue: 1 << 1)
+        /// The name was code page 437 with bytes above 0x7F.
+        static let cp437Name = Info(rawValue: 1 << 2)
+        /// The header had a ZIP64 extended information field.
+        static let zip64 = Info(rawValue: 1 << 3)
+    }
+}
+
+/// The compact, immutable index of an archive's central directory.
+///
+/// Three buffers hold everything: fixed-size records in directory order, one
+/// arena with every name as UTF-8, and a hash index over the names. Lookup
+/// hashes the caller's bytes and compares them with the arena, so it
+/// creates no `String` and allocates nothing.
+final class FileTable: Sendable {
+    let records: [EntryRecord]
+    /// Every name, decoded to UTF-8, back to back.
+    let arena: [UInt8]
+    /// Offsets and sizes of wide entries: (local header offset, compressed
+    /// size, uncompressed size, central header offset) per entry.
+    let wide: [UInt64]
+    let index: NameIndex
+
+    init(records: [EntryRecord], arena: [UInt8], wide: [UInt64], index: NameIndex) {
+        self.records = records
+        self.arena = arena
+        self.wide = wide
+        self.index = index
+    }
+
+    var count: Int { records.count }
+
+    /// The bytes the table holds, from its buffers' capacities.
+    var byteCount: Int {
+        records.capacity * MemoryLayout<EntryRecord>.stride + arena.capacity
+            + wide.capacity * MemoryLayout<UInt64>.stride + index.byteCount
+    }
+
+    @inline(__always)
+    func nameRange(_ entry: Int) -> Range<Int> {
+        let start = Int(records[entry].nameStart)
+        let end = entry + 1 < records.count ? Int(records[entry + 1].nameStart) : arena.count
+        return start ..< end
+    }
+
+    /// Calls `body` with the UTF-8 bytes of an entry's name.
+    @inline(__always)
+    func withName<R>(_ entry: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        let range = nameRange(entry)
+        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+
+    func name(_ entry: Int) -> String {
+        withName(entry) { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The index of the last entry named exactly `key` (UTF-8), or nil.
+    @inline(__always)
+    func find(_ key: UnsafeRawBufferPointer) -> Int? {
+        let hash = NameIndex.hash(key)
+        return arena.withUnsafeBytes { arena in
+            index.find(hash: hash) { id in
+                nameEquals(Int(id), key, arena)
+            }.map { Int($0) }
+        }
+    }
+
+    @inline(__always)
+    private func nameEquals(_ entry: Int, _ key: UnsafeRawBufferPointer, _ arena: UnsafeRawBufferPointer) -> Bool {
+        let range = nameRange(entry)
+        guard range.count == key.count else { return false }
+        return Self.bytesEqual(UnsafeRawBufferPointer(rebasing: arena[range]), key)
+    }
+
+    @inline(__always)
+    static func bytesEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let pa = a.baseAddress, let pb = b.baseAddress else { return true }
+        return memcmp(pa, pb, a.count) == 0
+    }
+
+    // MARK: Fields that may be wide
+
+    @inline(__always)
+    private func wideValue(_ entry: Int, _ field: Int, _ narrow: KeyPath<EntryRecord, UInt32>) -> UInt64 {
+        let record = records[entry]
+        if record.info.contains(.wide) {
+            return wide[Int(record.localHeaderOffset) * 4 + field]
+        }
+        return UInt64(record[keyPath: narrow])
+    }
+
+    func localHeaderOffset(_ entry: Int) -> UInt64 { wideValue(entry, 0, \.localHeaderOffset) }
+    func compressedSize(_ entry: Int) -> UInt64 { wideValue(entry, 1, \.compressedSize) }
+    func uncompressedSize(_ entry: Int) -> UInt64 { wideValue(entry, 2, \.uncompressedSize) }
+    func centralHeaderOffset(_ entry: Int) -> UInt64 { wideValue(entry, 3, \.centralHeaderOffset) }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

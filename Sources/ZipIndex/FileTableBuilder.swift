@@ -1,0 +1,241 @@
+/// Reads the central directory in bounded chunks and builds a `FileTable`.
+///
+/// The directory is never read whole: a 256 KiB buffer is refilled as
+/// headers are consumed (a header is at most 46 + 3 × 65,535 bytes, so one
+/// always fits). A directory that lies inside the tail already read while
+/// finding the end record is parsed from there, with no second read.
+///
+/// Per entry, parsing appends one record and the name's bytes to buffers
+/// sized up front, so it does no heap allocation of its own.
+struct FileTableBuilder {
+    static let chunkSize = 256 * 1024
+
+    private let location: CentralDirectoryLocation
+    /// The directory's offset relative to the start of the zip data: every
+    /// local header must lie before it.
+    private let relativeDirectoryOffset: UInt64
+    private var records: [EntryRecord] = []
+    private var arena: [UInt8] = []
+    private var wide: [UInt64] = []
+    private var hashes: [UInt64] = []
+
+    private init(location: CentralDirectoryLocation) {
+        self.location = location
+        relativeDirectoryOffset = location.directoryOffset - location.prependedBytes
+        // Never trust the declared count alone (CVE-2021-33196): each header
+        // takes at least 46 bytes, so the size bounds the count.
+        let plausible = Int(min(location.declaredEntryCount,
+                                location.directorySize / UInt64(CentralDirectoryHeader.fixedLength)))
+        records.reserveCapacity(plausible)
+        hashes.reserveCapacity(plausible)
+        // Names take what the fixed parts leave of the directory, at most.
+        let nameBound = location.directorySize - UInt64(plausible) * UInt64(CentralDirectoryHeader.fixedLength)
+        arena.reserveCapacity(Int(min(nameBound, UInt64(UInt32.max))))
+    }
+
+    /// Reads the directory that `location` describes from `source`.
+    static func build(source: ByteSource, location: CentralDirectoryLocation) throws(ZipError) -> FileTable {
+        var builder = FileTableBuilder(location: location)
+        try builder.readDirectory(source)
+        return try builder.finish()
+    }
+
+    private mutating func readDirectory(_ source: ByteSource) throws(ZipError) {
+        let start = location.directoryOffset
+        let size = location.directorySize
+        let (end, overflow) = start.addingReportingOverflow(size)
+        guard !overflow, end <= source.size else {
+            throw ZipError(.invalidCentralDirectory, offset: start, detail: "the directory runs past the end of the file")
+        }
+        if start >= location.tailOffset {
+            let tail = location.tail
+            let from = Int(start - location.tailOffset)
+            try tail.withBytes { (bytes) throws(ZipError) in
+                let window = UnsafeRawBufferPointer(rebasing: bytes[from ..< from + Int(size)])
+                let used = try parse(window, at: start)
+                try checkComplete(used: used, available: window.count, at: start)
+            }
+            return
+        }
+
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        var next = start  // the file offset of the next byte to read
+        var filled = 0  // bytes of buffer holding unparsed data
+        while next < end || filled > 0 {
+            let want = Int(min(UInt64(buffer.count - filled), end - next))
+            if want > 0 {
+                try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled ..< filled + want]), at: next)
+                next += UInt64(want)
+                filled += want
+            }
+            let bufferOffset = next - UInt64(filled)
+            let window = UnsafeRawBufferPointer(rebasing: buffer[0 ..< filled])
+            let used = try parse(window, at: bufferOffset)
+            if next == end {
+                try checkComplete(used: used, available: filled, at: bufferOffset)
+                return
+            }
+            // Move the partial header to the front and read on.
+            let left = filled - used
+            if left > 0, used > 0, let base = buffer.baseAddress {
+                base.copyMemory(from: base + used, byteCount: left)
+            }
+            filled = left
+        }
+    }
+
+    /// Whether the directory was consumed exactly, leaving no partial header.
+    private func checkComplete(used: Int, available: Int, at offset: UInt64) throws(ZipError) {
+        if stoppedAtSignatureRecord { return }
+        guard used == available else {
+            throw ZipError(.truncated, offset: offset + UInt64(used),
+                           detail: "the central directory ends inside a header (entry \(records.count))")
+        }
+    }
+
+    private var stoppedAtSignatureRecord = false
+
+    /// Parses the complete headers at the front of `window`; returns the
+    /// number of bytes consumed.
+    private mutating func parse(_ window: UnsafeRawBufferPointer, at windowOffset: UInt64) throws(ZipError) -> Int {
+        var used = 0
+        while !stoppedAtSignatureRecord, window.count - used >= 4 {
+            let rest = UnsafeRawBufferPointer(rebasing: window[used...])
+            let signature = UInt32(littleEndian: rest.loadUnaligned(as: UInt32.self))
+            let headerOffset = windowOffset + UInt64(used)
+            if signature == CentralDirectoryHeader.digitalSignature {
+                // APPNOTE 4.3.13: the optional digital signature ends the directory.
+                stoppedAtSignatureRecord = true
+                return window.count
+            }
+            guard signature == CentralDirectoryHeader.signature else {
+                throw ZipError(.invalidCentralDirectoryHeader, offset: headerOffset,
+                               detail: "entry \(records.count) has no header signature")
+            }
+            guard let length = CentralDirectoryHeader.length(at: rest), length <= rest.count else { break }
+            var cursor = ByteCursor(UnsafeRawBufferPointer(rebasing: rest[..<length]), fileOffset: headerOffset)
+            let header = try CentralDirectoryHeader(&cursor)
+            try add(header, at: headerOffset)
+            used += length
+        }
+        return used
+    }
+
+    private mutating func add(_ header: CentralDirectoryHeader, at headerOffset: UInt64) throws(ZipError) {
+        let entry = records.count
+        guard entry < Int(UInt32.max / 2) else {
+            throw ZipError(.tooManyEntries, offset: headerOffset, detail: "more than \(UInt32.max / 2) entries")
+        }
+        let nameStart = arena.count
+        var info: EntryRecord.Info = header.hasZip64Extra ? [.zip64] : []
+        try appendName(header, info: &info, at: headerOffset)
+        guard arena.count <= Int(UInt32.max) else {
+            throw ZipError(.tooManyEntries, offset: headerOffset, detail: "the names exceed 4 GiB")
+        }
+        // A local header at or past the directory cannot be right (zipimport's
+        // "bad local header offset"), and shifting by the base must not overflow.
+        guard header.localHeaderOffset < relativeDirectoryOffset else {
+            throw ZipError(.invalidCentralDirectoryHeader, offset: headerOffset,
+                           detail: "entry \(entry)'s local header offset \(header.localHeaderOffset) is not before the central directory at \(relativeDirectoryOffset)")
+        }
+        let localHeaderOffset = header.localHeaderOffset + location.prependedBytes  // < directoryOffset: no overflow
+        let centralOffset = headerOffset - location.directoryOffset
+
+        var record = EntryRecord(
+            localHeaderOffset: 0, compressedSize: 0, uncompressedSize: 0, crc32: header.crc32,
+            nameStart: UInt32(nameStart), centralHeaderOffset: 0,
+            dosDateTime: UInt32(header.dosDate) << 16 | UInt32(header.dosTime),
+            externalAttributes: header.externalAttributes, method: header.method, flags: header.flags,
+            versionMadeBy: header.versionMadeBy, info: info)
+        let limit = UInt64(UInt32.max)
+        if localHeaderOffset < limit, header.compressedSize < limit, header.uncompressedSize < limit, centralOffset < limit {
+            record.localHeaderOffset = UInt32(localHeaderOffset)
+            record.compressedSize = UInt32(header.compressedSize)
+            record.uncompressedSize = UInt32(header.uncompressedSize)
+            record.centralHeaderOffset = UInt32(centralOffset)
+        } else {
+            record.info.insert(.wide)
+            record.localHeaderOffset = UInt32(wide.count / 4)
+            wide.append(localHeaderOffset)
+            wide.append(header.compressedSize)
+            wide.append(header.uncompressedSize)
+            wide.append(centralOffset)
+        }
+        records.append(record)
+        hashes.append(arena.withUnsafeBytes { NameIndex.hash(UnsafeRawBufferPointer(rebasing: $0[nameStart...])) })
+    }
+
+    /// Appends the entry's name to the arena as UTF-8 (APPNOTE 4.4.4 bit 11,
+    /// appendix D; Info-ZIP Unicode Path 4.6.9).
+    private mutating func appendName(_ header: CentralDirectoryHeader, info: inout EntryRecord.Info,
+                                     at headerOffset: UInt64) throws(ZipError)
+    {
+        let raw = header.name
+        if header.flags & GeneralPurposeFlags.utf8 != 0 {
+            guard UTF8Validation.isValid(raw) else {
+                throw ZipError(.invalidName, offset: headerOffset,
+                               detail: "entry \(records.count)'s name is flagged UTF-8 but is not valid UTF-8")
+            }
+            arena.append(contentsOf: raw.bindingBytes)
+            return
+        }
+        if !header.extra.isEmpty, let unicode = ExtraField.unicodePath(in: header.extra, rawName: raw) {
+            info.insert(.unicodePathName)
+            arena.append(contentsOf: unicode.bindingBytes)
+            return
+        }
+        if NameEncoding.isASCII(raw) {
+            arena.append(contentsOf: raw.bindingBytes)
+            return
+        }
+        info.insert(.cp437Name)
+        NameEncoding.appendCP437(raw, to: &arena)
+    }
+
+    private mutating func finish() throws(ZipError) -> FileTable {
+        let found = UInt64(records.count)
+        let declared = location.declaredEntryCount
+        // Info-ZIP wrote more than 65,535 entries without ZIP64 by storing the
+        // count modulo 65,536; accept exactly that and nothing else.
+        let moduloCount = !location.isZip64 && found > 0xFFFF && found & 0xFFFF == declared
+        guard found == declared || moduloCount else {
+            throw ZipError(.entryCountMismatch, offset: location.endRecordOffset,
+                           detail: "the end record declares \(declared) entries, the directory holds \(found)")
+        }
+        var index = NameIndex(expectedCount: records.count)
+        arena.withUnsafeBytes { arena in
+            for entry in records.indices {
+                let range = Self.nameRange(entry, records, arenaCount: arena.count)
+                let name = UnsafeRawBufferPointer(rebasing: arena[range])
+                index.insert(hash: hashes[entry], id: UInt32(entry)) { other in
+                    let otherRange = Self.nameRange(Int(other), records, arenaCount: arena.count)
+                    return FileTable.bytesEqual(UnsafeRawBufferPointer(rebasing: arena[otherRange]), name)
+                }
+            }
+        }
+        // Give back what the capacity estimate overshot by more than 1/16.
+        if arena.capacity - arena.count > arena.capacity / 16 {
+            let source = arena
+            arena = [UInt8](unsafeUninitializedCapacity: source.count) { buffer, initialized in
+                initialized = buffer.initialize(fromContentsOf: source)
+            }
+        }
+        hashes = []
+        return FileTable(records: records, arena: arena, wide: wide, index: index)
+    }
+
+    private static func nameRange(_ entry: Int, _ records: [EntryRecord], arenaCount: Int) -> Range<Int> {
+        let start = Int(records[entry].nameStart)
+        let end = entry + 1 < records.count ? Int(records[entry + 1].nameStart) : arenaCount
+        return start ..< end
+    }
+}
+
+extension UnsafeRawBufferPointer {
+    /// The same bytes typed as `UInt8`, so that `Array.append(contentsOf:)`
+    /// copies them with one `memcpy`.
+    var bindingBytes: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: baseAddress?.assumingMemoryBound(to: UInt8.self), count: count)
+    }
+}

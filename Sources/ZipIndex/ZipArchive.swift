@@ -1,0 +1,239 @@
+import Synchronization
+
+/// A zip archive opened for reading.
+///
+/// Opening reads only the end of the file and the central directory, in
+/// bounded chunks, into a compact table; entry data is read on demand with
+/// `pread`. The archive never loads the whole file.
+///
+/// ```swift
+/// let archive = try ZipArchive(path: "app.zip")
+/// for entry in archive.entries {
+///     print(entry.name, entry.uncompressedSize)
+/// }
+/// if let readme = archive.entry(named: "README.md") {
+///     let bytes = try archive.read(readme)   // size and CRC-32 verified
+/// }
+/// ```
+///
+/// An archive is an immutable value and `Sendable`: any number of threads
+/// may look up and read entries at once.
+public struct ZipArchive: Sendable {
+    final class Storage: Sendable {
+        let source: ByteSource
+        let table: FileTable
+        let location: CentralDirectoryLocation
+        let directories = Mutex<DirectoryIndex?>(nil)
+
+        init(source: ByteSource) throws(ZipError) {
+            self.source = source
+            var location = try CentralDirectoryLocation.locate(in: source)
+            table = try FileTableBuilder.build(source: source, location: location)
+            location.tail = []  // only needed while building
+            self.location = location
+        }
+
+        var directoryIndex: DirectoryIndex {
+            directories.withLock { index in
+                if let index { return index }
+                let built = DirectoryIndex(table: table)
+                index = built
+                return built
+            }
+        }
+    }
+
+    let storage: Storage
+
+    /// Opens the archive at `path`.
+    ///
+    /// - Throws: ``ZipError`` with code `.io` if the file cannot be opened,
+    ///   or a format code if it is not a readable zip archive.
+    public init(path: String) throws(ZipError) {
+        storage = try Storage(source: ByteSource(path: path))
+    }
+
+    /// Opens the archive in an open file. The archive reads through its own
+    /// duplicate of `fileDescriptor`, so you may close yours at once; reads
+    /// use `pread` and never move the descriptor's offset.
+    public init(fileDescriptor: Int32) throws(ZipError) {
+        storage = try Storage(source: ByteSource(descriptor: fileDescriptor))
+    }
+
+    /// Opens an archive held in memory.
+    public init(bytes: [UInt8]) throws(ZipError) {
+        storage = try Storage(source: ByteSource(bytes: bytes))
+    }
+
+    // MARK: The archive
+
+    /// The entries, in central-directory order. Duplicate names all appear.
+    public var entries: Entries { Entries(table: storage.table) }
+
+    /// The number of entries.
+    public var count: Int { storage.table.count }
+
+    /// The archive comment, decoded as UTF-8 when valid, else as code page 437.
+    public var comment: String {
+        let bytes = storage.location.comment
+        return bytes.withUnsafeBytes { ZipEntryDetails.decode($0, utf8: UTF8Validation.isValid($0)) }
+    }
+
+    /// The archive comment, raw.
+    public var commentBytes: [UInt8] { storage.location.comment }
+
+    /// Whether the archive has a ZIP64 end of central directory record.
+    public var isZip64: Bool { storage.location.isZip64 }
+
+    /// The number of bytes before the zip data: a self-extractor stub, a
+    /// zipapp's `#!` line. Offsets in the archive are relative to this point.
+    public var prependedBytes: UInt64 { storage.location.prependedBytes }
+
+    /// The absolute file offset of the central directory.
+    public var centralDirectoryOffset: UInt64 { storage.location.directoryOffset }
+
+    /// The size of the central directory in bytes.
+    public var centralDirectorySize: UInt64 { storage.location.directorySize }
+
+    /// The size of the archive in bytes.
+    public var fileSize: UInt64 { storage.source.size }
+
+    /// The identity of the file when it was opened (nil for bytes in memory).
+    public var fileIdentity: FileIdentity? { storage.source.identity }
+
+    /// Memory held by the file table, counted from its buffers' capacities:
+    /// `tableBytes` includes the names, `nameBytes` is the names alone.
+    public var tableStatistics: (tableBytes: Int, nameBytes: Int) {
+        (storage.table.byteCount, storage.table.arena.count)
+    }
+
+    // MARK: Lookup
+
+    /// The entry named `name`, or nil. With duplicate names, the last one
+    /// in the directory, as Python's `zipfile` answers. Allocates nothing.
+    public func entry(named name: String) -> ZipEntry? {
+        var name = name
+        return name.withUTF8 { entry(utf8Name: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The entry named `name`, or nil. Allocates nothing.
+    public func entry(named name: Substring) -> ZipEntry? {
+        var name = name
+        return name.withUTF8 { entry(utf8Name: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The entry whose UTF-8 name is exactly `utf8Name`, or nil.
+    public func entry(utf8Name: UnsafeRawBufferPointer) -> ZipEntry? {
+        storage.table.find(utf8Name).map { ZipEntry(table: storage.table, index: $0) }
+    }
+
+    /// Whether `path` names a directory: one with its own entry, or one
+    /// implied by deeper names (`a/b/c.txt` implies `a/` and `a/b/`).
+    /// A trailing `/` is optional. The first call builds the directory index.
+    public func directoryExists(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8 { bytes in
+            if bytes.last == UInt8(ascii: "/") {
+                return storage.directoryIndex.contains(UnsafeRawBufferPointer(bytes))
+            }
+            return withUnsafeTemporaryAllocation(byteCount: bytes.count + 1, alignment: 1) { key in
+                key.copyMemory(from: UnsafeRawBufferPointer(bytes))
+                key[bytes.count] = UInt8(ascii: "/")
+                return storage.directoryIndex.contains(UnsafeRawBufferPointer(key))
+            }
+        }
+    }
+
+    /// Every directory, explicit or implied, each ending with `/`, in the
+    /// order first seen in the central directory.
+    public var directories: [String] { storage.directoryIndex.names }
+
+    /// The names of the entries and directories directly inside `path`
+    /// (empty for the root), relative to it, directories ending with `/`,
+    /// each once, in central-directory order.
+    public func contentsOfDirectory(_ path: String) -> [String] {
+        var prefix = Array(path.utf8)
+        if !prefix.isEmpty, prefix.last != UInt8(ascii: "/") { prefix.append(UInt8(ascii: "/")) }
+        var seen = Set<String>()
+        var result: [String] = []
+        let table = storage.table
+        for entry in 0 ..< table.count {
+            let child: String? = table.withName(entry) { name in
+                guard name.count > prefix.count, name.starts(with: prefix) else { return nil }
+                let rest = name[(name.startIndex + prefix.count)...]
+                if let slash = rest.firstIndex(of: UInt8(ascii: "/")) {
+                    return String(decoding: rest[...slash], as: UTF8.self)
+                }
+                return String(decoding: rest, as: UTF8.self)
+            }
+            if let child, child != "/", seen.insert(child).inserted { result.append(child) }
+        }
+        return result
+    }
+
+    // MARK: Reading
+
+    /// Reads an entry's data whole, after verifying its size and CRC-32.
+    ///
+    /// - Throws: ``ZipError``: `.encrypted` or `.unsupportedMethod` for what
+    ///   cannot be decoded; `.checksumMismatch`, `.sizeMismatch` or
+    ///   `.corruptData` for bad data; header and I/O errors.
+    public func read(_ entry: ZipEntry) throws(ZipError) -> [UInt8] {
+        do {
+            return try reader(for: entry).readAll()
+        } catch {
+            throw error.naming(entry.name)
+        }
+    }
+
+    /// Streams an entry's data to `body` in chunks of at most 256 KiB, then
+    /// verifies its size and CRC-32.
+    ///
+    /// The chunk is valid only during the call. When the size or CRC-32 is
+    /// wrong, the error comes after the chunks: treat what was passed as
+    /// untrusted until this method returns.
+    ///
+    /// - Throws: ``ZipError``, or whatever `body` throws.
+    public func read(_ entry: ZipEntry, chunks body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        do {
+            try reader(for: entry).stream(body)
+        } catch let error as ZipError {
+            throw error.naming(entry.name)
+        }
+    }
+
+    /// Reads the parts of an entry's central header that the table does not
+    /// keep: its comment, extra field and extended times.
+    public func details(of entry: ZipEntry) throws(ZipError) -> ZipEntryDetails {
+        do {
+            let bytes = try reader(for: entry).centralHeaderBytes()
+            return try bytes.withBytes { (raw) throws(ZipError) in
+                var cursor = ByteCursor(raw, fileOffset: centralDirectoryOffset + storage.table.centralHeaderOffset(entry.index))
+                return ZipEntryDetails(header: try CentralDirectoryHeader(&cursor))
+            }
+        } catch {
+            throw error.naming(entry.name)
+        }
+    }
+
+    private func reader(for entry: ZipEntry) throws(ZipError) -> EntryReader {
+        guard entry.table === storage.table else {
+            throw ZipError(.io, entry: entry.name, detail: "the entry belongs to a different archive")
+        }
+        return EntryReader(source: storage.source, table: storage.table, entry: entry.index,
+                           directoryOffset: storage.location.directoryOffset)
+    }
+
+    // MARK: Entries
+
+    /// The entries of an archive, in central-directory order.
+    public struct Entries: RandomAccessCollection, Sendable {
+        let table: FileTable
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { table.count }
+        public subscript(position: Int) -> ZipEntry {
+            precondition(position >= 0 && position < table.count, "entry index out of range")
+            return ZipEntry(table: table, index: position)
+        }
+    }
+}
