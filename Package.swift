@@ -5,6 +5,11 @@ let package = Package(
     name: "ZipIndex",
     products: [
         .library(name: "ZipIndex", targets: ["ZipIndex"]),
+        .library(name: "Importer", targets: ["Importer"]),
+        .executable(name: "zipls", targets: ["zipls"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .systemLibrary(
@@ -16,10 +21,29 @@ let package = Package(
             name: "ZipIndex",
             dependencies: ["CZlib"]
         ),
+        .target(
+            name: "Importer",
+            dependencies: ["ZipIndex"]
+        ),
+        .executableTarget(
+            name: "zipls",
+            dependencies: [
+                "ZipIndex",
+                "Importer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(
             name: "ZipIndexTests",
-            dependencies: ["ZipIndex"],
-            resources: []
+            dependencies: ["ZipIndex"]
+        ),
+        .testTarget(
+            name: "ImporterTests",
+            dependencies: ["Importer", "ZipIndex"]
+        ),
+        .testTarget(
+            name: "ziplsTests",
+            dependencies: ["zipls", "ZipIndex"]
         ),
     ],
     swiftLanguageModes: [.v6]

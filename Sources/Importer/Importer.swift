@@ -1,0 +1,2 @@
+// Placeholder: the Importer issue replaces this file.
+import ZipIndex

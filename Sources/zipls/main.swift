@@ -1,0 +1,2 @@
+// Placeholder: the zipls issue replaces this file.
+print("zipls: not yet implemented")
