@@ -14,6 +14,10 @@ struct CentralDirectoryLocation {
     var prependedBytes: UInt64
     /// Whether the ZIP64 end record was used.
     var isZip64: Bool
+    /// Whether the directory size was inferred (the base-0 fallback) rather
+    /// than stated: the directory may then be followed by other records
+    /// before the end record, and ends after the declared count of headers.
+    var directorySizeIsInferred = false
     /// The absolute offset of the 32-bit end record.
     var endRecordOffset: UInt64
     /// The archive comment, raw.
@@ -145,6 +149,12 @@ struct CentralDirectoryLocation {
                 try Zip64EndOfCentralDirectory(bytes, fileOffset: position)
             }
             guard let record = decoded else { continue }
+            if position != locator.recordOffset {
+                // Found by assuming data was prepended: then the record must
+                // sit where the directory ends, in the locator's own terms.
+                let (directoryEnd, overflow) = record.directoryOffset.addingReportingOverflow(record.directorySize)
+                guard !overflow, directoryEnd == locator.recordOffset else { continue }
+            }
             try crossCheck(record, against: end, at: position)
             return (record, position)
         }
@@ -228,6 +238,7 @@ struct CentralDirectoryLocation {
             prependedBytes = 0
             directoryOffset = relativeOffset
             directorySize = directoryEnd - relativeOffset
+            directorySizeIsInferred = true
             return
         }
         throw ZipError(.invalidCentralDirectory, offset: endRecordOffset,

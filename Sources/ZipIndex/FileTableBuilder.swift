@@ -87,26 +87,34 @@ struct FileTableBuilder {
 
     /// Whether the directory was consumed exactly, leaving no partial header.
     private func checkComplete(used: Int, available: Int, at offset: UInt64) throws(ZipError) {
-        if stoppedAtSignatureRecord { return }
+        if stoppedEarly { return }
         guard used == available else {
             throw ZipError(.truncated, offset: offset + UInt64(used),
                            detail: "the central directory ends inside a header (entry \(records.count))")
         }
     }
 
-    private var stoppedAtSignatureRecord = false
+    /// Set when the directory ended before its stated size: at a digital
+    /// signature record, or after the declared count when the size was inferred.
+    private var stoppedEarly = false
 
     /// Parses the complete headers at the front of `window`; returns the
     /// number of bytes consumed.
     private mutating func parse(_ window: UnsafeRawBufferPointer, at windowOffset: UInt64) throws(ZipError) -> Int {
         var used = 0
-        while !stoppedAtSignatureRecord, window.count - used >= 4 {
+        while !stoppedEarly, window.count - used >= 4 {
             let rest = UnsafeRawBufferPointer(rebasing: window[used...])
             let signature = UInt32(littleEndian: rest.loadUnaligned(as: UInt32.self))
             let headerOffset = windowOffset + UInt64(used)
             if signature == CentralDirectoryHeader.digitalSignature {
                 // APPNOTE 4.3.13: the optional digital signature ends the directory.
-                stoppedAtSignatureRecord = true
+                stoppedEarly = true
+                return window.count
+            }
+            if signature != CentralDirectoryHeader.signature, location.directorySizeIsInferred,
+               UInt64(records.count) == location.declaredEntryCount {
+                // The stated size was wrong, so the end is where the count says.
+                stoppedEarly = true
                 return window.count
             }
             guard signature == CentralDirectoryHeader.signature else {

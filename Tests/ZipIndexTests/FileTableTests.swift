@@ -1,0 +1,102 @@
+import Testing
+@testable import ZipIndex
+
+@Suite("The file table: order, lookup, directories")
+struct FileTableTests {
+    @Test func iterationIsInCentralDirectoryOrder() throws {
+        let archive = try Fixture.open("directories.zip")
+        #expect(archive.entries.map(\.name) == ["a/", "a/b/", "a/b/c.txt", "empty/", "top.txt"])
+        #expect(archive.entries.map(\.index) == Array(0 ..< 5))
+        #expect(archive.entries.map(\.localHeaderOffset) == archive.entries.map(\.localHeaderOffset).sorted())
+    }
+
+    @Test func lookupAcceptsStringSubstringAndBytes() throws {
+        let archive = try Fixture.open("directories.zip")
+        let byString = try #require(archive.entry(named: "a/b/c.txt"))
+        let text = "xx a/b/c.txt"
+        let bySubstring = try #require(archive.entry(named: text.dropFirst(3)))
+        let byBytes = try #require(Array("a/b/c.txt".utf8).withUnsafeBytes { archive.entry(utf8Name: $0) })
+        #expect(byString == bySubstring)
+        #expect(byString == byBytes)
+        #expect(byString.name == "a/b/c.txt")
+    }
+
+    @Test func lookupIsExactAndCaseSensitive() throws {
+        let archive = try Fixture.open("directories.zip")
+        #expect(archive.entry(named: "A/B/C.TXT") == nil)
+        #expect(archive.entry(named: "a/b/c.tx") == nil)
+        #expect(archive.entry(named: "a/b/c.txt ") == nil)
+        #expect(archive.entry(named: "") == nil)
+        #expect(archive.entry(named: "a") == nil)  // the directory entry is "a/"
+        #expect(archive.entry(named: "a/") != nil)
+    }
+
+    @Test func duplicateNamesAllIterateAndLookupReturnsTheLast() throws {
+        let archive = try Fixture.open("duplicate-names.zip")
+        let duplicates = archive.entries.filter { $0.name == "dup.txt" }
+        #expect(duplicates.count == 2)
+        let found = try #require(archive.entry(named: "dup.txt"))
+        #expect(found == duplicates.last)
+        #expect(String(decoding: try archive.read(found), as: UTF8.self).hasPrefix("second version"))
+    }
+
+    @Test func directoriesAreMarkedByTheirTrailingSlash() throws {
+        let archive = try Fixture.open("directories.zip")
+        #expect(archive.entries.filter(\.isDirectory).map(\.name) == ["a/", "a/b/", "empty/"])
+        #expect(try archive.read(try #require(archive.entry(named: "a/"))).isEmpty)
+    }
+
+    @Test func directoriesImpliedByDeeperNamesExist() throws {
+        let archive = try Fixture.open("wheel-like.zip")
+        #expect(archive.entries.allSatisfy { !$0.isDirectory })
+        #expect(archive.directoryExists("pkg"))
+        #expect(archive.directoryExists("pkg/"))
+        #expect(archive.directoryExists("pkg/sub"))
+        #expect(archive.directoryExists("ns/only"))
+        #expect(archive.directoryExists("ns"))
+        #expect(!archive.directoryExists("pk"))
+        #expect(!archive.directoryExists("pkg/mod.py"))
+        #expect(!archive.directoryExists("top.py"))
+        #expect(Set(archive.directories) == ["pkg/", "pkg/sub/", "ns/", "ns/only/"])
+    }
+
+    @Test func directoryListingGivesImmediateChildrenOnce() throws {
+        let archive = try Fixture.open("wheel-like.zip")
+        #expect(Set(archive.contentsOfDirectory("pkg")) == ["__init__.py", "mod.py", "data.txt", "sub/"])
+        #expect(Set(archive.contentsOfDirectory("")) == ["pkg/", "ns/", "top.py"])
+        #expect(archive.contentsOfDirectory("nowhere").isEmpty)
+    }
+
+    @Test func tableMemoryStaysWithinItsBudget() throws {
+        let archive = try Fixture.open("wheel-like.zip")
+        let stats = archive.tableStatistics
+        #expect(stats.nameBytes == archive.entries.reduce(0) { $0 + $1.name.utf8.count })
+        #expect(MemoryLayout<EntryRecord>.stride == 40)
+        #expect(stats.tableBytes >= stats.nameBytes + archive.count * 40)
+    }
+
+    @Test func entriesOutliveTheirArchiveValue() throws {
+        var entry: ZipEntry?
+        do {
+            let archive = try Fixture.open("stored.zip")
+            entry = archive.entries.last
+        }
+        #expect(entry?.name.isEmpty == false)
+    }
+
+    @Test func entryFromAnotherArchiveIsRefused() throws {
+        let one = try Fixture.open("stored.zip")
+        let other = try Fixture.open("deflated.zip")
+        expectZipError(.io) { _ = try other.read(one.entries[0]) }
+    }
+
+    @Test func nameHashSpreadsSimilarNames() {
+        // Names that differ in one byte must not collide wholesale.
+        var hashes = Set<UInt64>()
+        for i in 0 ..< 10_000 {
+            let name = Array("pkg/module_\(i).py".utf8)
+            hashes.insert(name.withUnsafeBytes { NameIndex.hash($0) })
+        }
+        #expect(hashes.count == 10_000)
+    }
+}

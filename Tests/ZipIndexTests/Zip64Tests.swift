@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import ZipIndex
+
+@Suite("ZIP64")
+struct Zip64Tests {
+    @Test func forcedZip64EndRecordIsFollowed() throws {
+        let archive = try Fixture.open("zip64.zip")
+        #expect(archive.isZip64)
+        #expect(archive.count > 0)
+        for entry in archive.entries { _ = try archive.read(entry) }
+    }
+
+    @Test func zip64LocalHeadersWithoutZip64DirectoryRead() throws {
+        let archive = try Fixture.open("zip64-python.zip")
+        #expect(!archive.isZip64)
+        for entry in archive.entries { _ = try archive.read(entry) }
+    }
+
+    @Test func moreThan65535EntriesAreAllIndexed() throws {
+        let dir = try Fixture.scratch()
+        let path = dir + "/many.zip"
+        try run(["python3", Fixture.path("make_large.py"), "--entries", "65537", path])
+        let archive = try ZipArchive(path: path)
+        #expect(archive.isZip64)
+        #expect(archive.count == 65_537)
+        let last = try #require(archive.entry(named: "f65536.py"))
+        #expect(last.index == 65_536)
+        _ = try archive.read(last)
+        #expect(archive.entry(named: "f65537.py") == nil)
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    @Test func infoZipCountModulo65536IsAccepted() throws {
+        let dir = try Fixture.scratch()
+        let path = dir + "/mod.zip"
+        try run(["python3", Fixture.path("make_large.py"), "--entries", "65537", "--mod65536", path])
+        let archive = try ZipArchive(path: path)
+        #expect(!archive.isZip64)
+        #expect(archive.count == 65_537)
+        #expect(archive.entry(named: "f65536.py") != nil)
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    /// A minimal ZIP64 archive with one stored entry, built by hand so that
+    /// each field can be corrupted on purpose.
+    static func handmade(count: UInt64 = 1, endCount: UInt16 = 0xFFFF, recordSize: UInt64 = 44,
+                         locatorOffset: UInt64? = nil, extraOffset: UInt64? = nil) -> [UInt8] {
+        let name = Array("a.txt".utf8)
+        let data = Array("hi\n".utf8)
+        let crc = crc32Of(data)
+        var out: [UInt8] = []
+        // Local header (4.3.7).
+        out += le32Bytes(0x0403_4b50) + le16Bytes(45) + le16Bytes(0) + le16Bytes(0) + le16Bytes(0) + le16Bytes(0x21)
+        out += le32Bytes(crc) + le32Bytes(3) + le32Bytes(3) + le16Bytes(name.count) + le16Bytes(0) + name + data
+        let cdStart = UInt64(out.count)
+        // Central header with a ZIP64 extra carrying the local header offset.
+        let extra = le16Bytes(1) + le16Bytes(8) + le64Bytes(extraOffset ?? 0)
+        out += le32Bytes(0x0201_4b50) + le16Bytes(0x031E) + le16Bytes(45) + le16Bytes(0) + le16Bytes(0)
+        out += le16Bytes(0) + le16Bytes(0x21) + le32Bytes(crc) + le32Bytes(3) + le32Bytes(3)
+        out += le16Bytes(name.count) + le16Bytes(extra.count) + le16Bytes(0) + le16Bytes(0) + le16Bytes(0)
+        out += le32Bytes(0o100644 << 16) + le32Bytes(0xFFFF_FFFF) + name + extra
+        let cdSize = UInt64(out.count) - cdStart
+        let recordStart = UInt64(out.count)
+        // ZIP64 end record (4.3.14) and locator (4.3.15).
+        out += le32Bytes(0x0606_4b50) + le64Bytes(recordSize) + le16Bytes(45) + le16Bytes(45) + le32Bytes(0) + le32Bytes(0)
+        out += le64Bytes(count) + le64Bytes(count) + le64Bytes(cdSize) + le64Bytes(cdStart)
+        out += le32Bytes(0x0706_4b50) + le32Bytes(0) + le64Bytes(locatorOffset ?? recordStart) + le32Bytes(1)
+        out += le32Bytes(0x0605_4b50) + le16Bytes(0xFFFF) + le16Bytes(0xFFFF) + le16Bytes(Int(endCount)) + le16Bytes(Int(endCount))
+        out += le32Bytes(0xFFFF_FFFF) + le32Bytes(0xFFFF_FFFF) + le16Bytes(0)
+        return out
+    }
+
+    static func crc32Of(_ bytes: [UInt8]) -> UInt32 { bytes.withUnsafeBytes { CRC32.checksum($0) } }
+
+    @Test func handmadeZip64ArchiveReads() throws {
+        let archive = try ZipArchive(bytes: Self.handmade())
+        #expect(archive.isZip64)
+        let entry = try #require(archive.entry(named: "a.txt"))
+        #expect(entry.isZip64)
+        #expect(try archive.read(entry) == Array("hi\n".utf8))
+    }
+
+    @Test func zip64EndRecordIsFoundAfterPrependedData() throws {
+        // CPython's exe_with_z64: the locator's offset is relative to the zip data.
+        let bytes = Array(repeating: UInt8(0x7F), count: 713) + Self.handmade()
+        let archive = try ZipArchive(bytes: bytes)
+        #expect(archive.prependedBytes == 713)
+        #expect(try archive.read(archive.entries[0]) == Array("hi\n".utf8))
+    }
+
+    @Test func declaredCountOf2To64Minus1IsAnErrorNotAnAllocation() {
+        // CVE-2021-33196: never allocate from the declared count.
+        expectZipError(.entryCountMismatch) { _ = try ZipArchive(bytes: Self.handmade(count: .max)) }
+    }
+
+    @Test func zip64CountDisagreeingWithTheEndRecordIsRejected() {
+        expectZipError(.invalidZip64EndRecord) { _ = try ZipArchive(bytes: Self.handmade(count: 1, endCount: 2)) }
+    }
+
+    @Test func zip64RecordSmallerThanItsFieldsIsRejected() {
+        expectZipError(.invalidZip64EndRecord) { _ = try ZipArchive(bytes: Self.handmade(recordSize: 10)) }
+    }
+
+    @Test func locatorPointingNowhereIsRejected() {
+        // Go issue 10956: a bogus ZIP64 end record gives an error, not a reader.
+        expectZipError(.invalidZip64EndRecord) { _ = try ZipArchive(bytes: Self.handmade(locatorOffset: 1)) }
+    }
+
+    @Test func localHeaderOffsetNear2To64IsRejected() {
+        // ZIPFoundation 0.9.20 traps on an offset of 2⁶⁴−256 in the ZIP64 extra.
+        expectZipError(.invalidCentralDirectoryHeader) {
+            _ = try ZipArchive(bytes: Self.handmade(extraOffset: UInt64.max - 255))
+        }
+    }
+
+    @Test func strayLocatorSignatureWithoutSaturatedFieldsIsIgnored() throws {
+        // Go issue 12449: a stray "PK\6\7" before the end record of a zip32
+        // archive is not a reason to fail. Inserting it also makes the
+        // directory's stated place wrong by 20 bytes, so base 0 is found.
+        var bytes = try Fixture.bytes("stored.zip")
+        let end = try #require(bytes.lastIndex(ofSignature: 0x0605_4b50))
+        let fake = le32Bytes(0x0706_4b50) + le32Bytes(0) + le64Bytes(12345) + le32Bytes(1)
+        bytes.insert(contentsOf: fake, at: end)
+        let archive = try ZipArchive(bytes: bytes)
+        let original = try Fixture.open("stored.zip")
+        #expect(archive.entries.map(\.name) == original.entries.map(\.name))
+        #expect(!archive.isZip64)
+        for entry in archive.entries { _ = try archive.read(entry) }
+    }
+}
