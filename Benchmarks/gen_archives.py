@@ -195,9 +195,8 @@ class ZipWriter:
                 LOCAL_FILE_HEADER_SIGNATURE, VERSION_ZIP64, 0, method,
                 DOS_TIME, DOS_DATE, crc, U32_MAX, U32_MAX, len(name), len(extra),
             ) + name + extra
-        version = VERSION_DEFAULT
         return LOCAL_FILE_HEADER.pack(
-            LOCAL_FILE_HEADER_SIGNATURE, version, 0, method,
+            LOCAL_FILE_HEADER_SIGNATURE, VERSION_DEFAULT, 0, method,
             DOS_TIME, DOS_DATE, crc, csize, usize, len(name), 0,
         ) + name
 

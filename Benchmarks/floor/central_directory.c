@@ -8,18 +8,25 @@
 _Static_assert(CENTRAL_DIRECTORY_HEADER_LENGTH + 3 * 65535 <= CENTRAL_DIRECTORY_CHUNK,
                "a maximal header must fit in one chunk");
 
-/* Backward scan for the end record (APPNOTE 4.3.16). Like Go's archive/zip,
- * a candidate counts only if its comment fits in the remaining bytes.
- * Returns the record's index in tail, or -1. */
+/* Backward scan for the end record (APPNOTE 4.3.16). A candidate whose
+ * comment ends exactly at the end of the file wins; failing that, the last
+ * candidate whose comment fits (Go's rule), which tolerates trailing bytes.
+ * Preferring the exact fit keeps a "PK\5\6" inside a comment from being
+ * taken for the record. Returns the record's index in tail, or -1. */
 static long find_end_record(const uint8_t *tail, size_t length) {
     if (length < END_OF_CENTRAL_DIRECTORY_LENGTH)
         return -1;
+    long fitting = -1;
     for (size_t i = length - END_OF_CENTRAL_DIRECTORY_LENGTH + 1; i-- > 0;) {
-        if (tail[i] == 'P' && load32(tail + i) == END_OF_CENTRAL_DIRECTORY_SIGNATURE &&
-            i + END_OF_CENTRAL_DIRECTORY_LENGTH + load16(tail + i + 20) <= length)
+        if (tail[i] != 'P' || load32(tail + i) != END_OF_CENTRAL_DIRECTORY_SIGNATURE)
+            continue;
+        size_t end = i + END_OF_CENTRAL_DIRECTORY_LENGTH + load16(tail + i + 20);
+        if (end == length)
             return (long)i;
+        if (end < length && fitting < 0)
+            fitting = (long)i;
     }
-    return -1;
+    return fitting;
 }
 
 /* Reads the ZIP64 end record at `position` into `record`, from the tail

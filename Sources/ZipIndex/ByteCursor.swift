@@ -26,30 +26,39 @@ struct ByteCursor {
     /// The file offset of the next byte to read.
     var offset: UInt64 { fileOffset &+ UInt64(position) }
 
-    private mutating func need(_ count: Int) throws(ZipError) {
-        guard count <= remaining else {
-            throw ZipError(.truncated, offset: offset, detail: "needed \(count) bytes, \(remaining) left")
-        }
+    @inline(__always)
+    private func need(_ count: Int) throws(ZipError) {
+        guard count <= remaining else { throw shortRead(count) }
     }
 
+    /// Kept out of line so that the checks above stay a compare and a branch.
+    @inline(never)
+    private func shortRead(_ count: Int) -> ZipError {
+        ZipError(.truncated, offset: offset, detail: "needed \(count) bytes, \(remaining) left")
+    }
+
+    @inline(__always)
     mutating func uint8() throws(ZipError) -> UInt8 {
         try need(1)
         defer { position += 1 }
         return bytes[position]
     }
 
+    @inline(__always)
     mutating func uint16() throws(ZipError) -> UInt16 {
         try need(2)
         defer { position += 2 }
         return UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt16.self))
     }
 
+    @inline(__always)
     mutating func uint32() throws(ZipError) -> UInt32 {
         try need(4)
         defer { position += 4 }
         return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self))
     }
 
+    @inline(__always)
     mutating func uint64() throws(ZipError) -> UInt64 {
         try need(8)
         defer { position += 8 }
@@ -65,6 +74,7 @@ struct ByteCursor {
     }
 
     /// Consumes `count` bytes and returns them, still borrowed.
+    @inline(__always)
     mutating func bytes(_ count: Int) throws(ZipError) -> UnsafeRawBufferPointer {
         try need(count)
         defer { position += count }

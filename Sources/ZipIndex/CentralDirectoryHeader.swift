@@ -64,42 +64,54 @@ struct CentralDirectoryHeader {
     /// extra field.
     init(_ cursor: inout ByteCursor) throws(ZipError) {
         let start = cursor.offset
-        guard try cursor.uint32() == Self.signature else {
+        // One check that the fixed part is there; the reads below are at
+        // constant offsets inside it.
+        let fixed = try cursor.bytes(Self.fixedLength)
+        @inline(__always) func u16(_ offset: Int) -> UInt16 {
+            UInt16(littleEndian: fixed.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
+        }
+        @inline(__always) func u32(_ offset: Int) -> UInt32 {
+            UInt32(littleEndian: fixed.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        }
+        guard u32(0) == Self.signature else {
             throw ZipError(.invalidCentralDirectoryHeader, offset: start, detail: "bad signature")
         }
-        versionMadeBy = try cursor.uint16()
-        _ = try cursor.uint16()  // version needed to extract
-        flags = try cursor.uint16()
-        method = try cursor.uint16()
-        dosTime = try cursor.uint16()
-        dosDate = try cursor.uint16()
-        crc32 = try cursor.uint32()
-        compressedSize = UInt64(try cursor.uint32())
-        uncompressedSize = UInt64(try cursor.uint32())
-        let nameLength = Int(try cursor.uint16())
-        let extraLength = Int(try cursor.uint16())
-        let commentLength = Int(try cursor.uint16())
-        diskNumberStart = UInt32(try cursor.uint16())
-        internalAttributes = try cursor.uint16()
-        externalAttributes = try cursor.uint32()
-        localHeaderOffset = UInt64(try cursor.uint32())
+        versionMadeBy = u16(4)
+        // 6: version needed to extract
+        flags = u16(8)
+        method = u16(10)
+        dosTime = u16(12)
+        dosDate = u16(14)
+        crc32 = u32(16)
+        compressedSize = UInt64(u32(20))
+        uncompressedSize = UInt64(u32(24))
+        let nameLength = Int(u16(28))
+        let extraLength = Int(u16(30))
+        let commentLength = Int(u16(32))
+        diskNumberStart = UInt32(u16(34))
+        internalAttributes = u16(36)
+        externalAttributes = u32(38)
+        localHeaderOffset = UInt64(u32(42))
         name = try cursor.bytes(nameLength)
         extra = try cursor.bytes(extraLength)
         comment = try cursor.bytes(commentLength)
-        try applyZip64ExtendedInformation(headerOffset: start)
+        // The hot path: most headers have nothing saturated.
+        if uncompressedSize == 0xFFFF_FFFF || compressedSize == 0xFFFF_FFFF
+            || localHeaderOffset == 0xFFFF_FFFF || diskNumberStart == 0xFFFF {
+            try applyZip64ExtendedInformation(headerOffset: start)
+        }
     }
 
     /// Replaces saturated 32-bit fields with their 64-bit values from the
     /// ZIP64 extended information extra field (APPNOTE 4.5.3). The field
     /// holds only the values whose 32-bit fields are saturated, in the order
     /// uncompressed size, compressed size, local header offset, disk number.
+    @inline(never)
     private mutating func applyZip64ExtendedInformation(headerOffset: UInt64) throws(ZipError) {
         let needUncompressed = uncompressedSize == 0xFFFF_FFFF
         let needCompressed = compressedSize == 0xFFFF_FFFF
         let needOffset = localHeaderOffset == 0xFFFF_FFFF
         let needDisk = diskNumberStart == 0xFFFF
-        // The hot path: most headers have nothing saturated.
-        guard needUncompressed || needCompressed || needOffset || needDisk else { return }
         guard let field = ExtraField.find(ExtraField.zip64ExtendedInformation, in: extra) else {
             // Go accepts an uncompressed size of 2³²−1 with no ZIP64 field: a
             // zip32 writer can produce it (42.zip). A saturated compressed

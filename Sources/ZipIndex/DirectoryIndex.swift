@@ -14,34 +14,27 @@ final class DirectoryIndex: Sendable {
 
     init(table: FileTable) {
         self.table = table
+        let arena = table.arena.allBytes  // valid while `table` lives: it is a stored property
         var spans: [UInt64] = []
         // Upper bound for the scratch index: one directory per slash.
-        let slashes = table.arena.reduce(into: 0) { count, byte in if byte == UInt8(ascii: "/") { count += 1 } }
+        let slashes = arena.reduce(into: 0) { count, byte in if byte == UInt8(ascii: "/") { count += 1 } }
         var scratch = NameIndex(expectedCount: slashes)
-        table.arena.withUnsafeBytes { arena in
-            for entry in 0 ..< table.count {
-                let range = table.nameRange(entry)
-                var position = range.lowerBound
-                while position < range.upperBound {
-                    if arena[position] == UInt8(ascii: "/") {
-                        let span = UInt64(range.lowerBound) << 32 | UInt64(position + 1 - range.lowerBound)
-                        let prefix = Self.bytes(of: span, in: arena)
-                        let hash = NameIndex.hash(prefix)
-                        let known = scratch.find(hash: hash) { FileTable.bytesEqual(Self.bytes(of: spans[Int($0)], in: arena), prefix) }
-                        if known == nil {
-                            scratch.insert(hash: hash, id: UInt32(spans.count)) { _ in false }
-                            spans.append(span)
-                        }
-                    }
-                    position += 1
+        for entry in 0 ..< table.count {
+            let range = table.nameRange(entry)
+            for position in range where arena[position] == UInt8(ascii: "/") {
+                let span = UInt64(range.lowerBound) << 32 | UInt64(position + 1 - range.lowerBound)
+                let prefix = Self.bytes(of: span, in: arena)
+                let hash = NameIndex.hash(prefix)
+                let known = scratch.find(hash: hash) { FileTable.bytesEqual(Self.bytes(of: spans[Int($0)], in: arena), prefix) }
+                if known == nil {
+                    scratch.insert(hash: hash, id: UInt32(spans.count)) { _ in false }
+                    spans.append(span)
                 }
             }
         }
         var index = NameIndex(expectedCount: spans.count)
-        table.arena.withUnsafeBytes { arena in
-            for (id, span) in spans.enumerated() {
-                index.insert(hash: NameIndex.hash(Self.bytes(of: span, in: arena)), id: UInt32(id)) { _ in false }
-            }
+        for (id, span) in spans.enumerated() {
+            index.insert(hash: NameIndex.hash(Self.bytes(of: span, in: arena)), id: UInt32(id)) { _ in false }
         }
         self.spans = spans
         self.index = index
@@ -58,15 +51,13 @@ final class DirectoryIndex: Sendable {
     /// Whether `key`, which must end with `/`, names a directory.
     func contains(_ key: UnsafeRawBufferPointer) -> Bool {
         let hash = NameIndex.hash(key)
-        return table.arena.withUnsafeBytes { arena in
-            index.find(hash: hash) { FileTable.bytesEqual(Self.bytes(of: spans[Int($0)], in: arena), key) } != nil
-        }
+        let arena = table.arena.allBytes
+        return index.find(hash: hash) { FileTable.bytesEqual(Self.bytes(of: spans[Int($0)], in: arena), key) } != nil
     }
 
     /// Every directory name, in the order first seen in the directory.
     var names: [String] {
-        table.arena.withUnsafeBytes { arena in
-            spans.map { String(decoding: Self.bytes(of: $0, in: arena), as: UTF8.self) }
-        }
+        let arena = table.arena.allBytes
+        return spans.map { String(decoding: Self.bytes(of: $0, in: arena), as: UTF8.self) }
     }
 }

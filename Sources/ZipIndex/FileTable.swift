@@ -44,15 +44,16 @@ struct EntryRecord {
 /// hashes the caller's bytes and compares them with the arena, so it
 /// creates no `String` and allocates nothing.
 final class FileTable: Sendable {
-    let records: [EntryRecord]
+    let records: TableBuffer<EntryRecord>
     /// Every name, decoded to UTF-8, back to back.
-    let arena: [UInt8]
+    let arena: TableBuffer<UInt8>
     /// Offsets and sizes of wide entries: (local header offset, compressed
     /// size, uncompressed size, central header offset) per entry.
-    let wide: [UInt64]
+    let wide: TableBuffer<UInt64>
     let index: NameIndex
 
-    init(records: [EntryRecord], arena: [UInt8], wide: [UInt64], index: NameIndex) {
+    init(records: consuming TableBuffer<EntryRecord>, arena: consuming TableBuffer<UInt8>,
+         wide: consuming TableBuffer<UInt64>, index: consuming NameIndex) {
         self.records = records
         self.arena = arena
         self.wide = wide
@@ -63,8 +64,7 @@ final class FileTable: Sendable {
 
     /// The bytes the table holds, from its buffers' capacities.
     var byteCount: Int {
-        records.capacity * MemoryLayout<EntryRecord>.stride + arena.capacity
-            + wide.capacity * MemoryLayout<UInt64>.stride + index.byteCount
+        records.byteCount + arena.byteCount + wide.byteCount + index.byteCount
     }
 
     @inline(__always)
@@ -74,11 +74,16 @@ final class FileTable: Sendable {
         return start ..< end
     }
 
+    /// The UTF-8 bytes of an entry's name, valid while the table lives.
+    @inline(__always)
+    func nameBytes(_ entry: Int) -> UnsafeRawBufferPointer {
+        arena.bytes(nameRange(entry))
+    }
+
     /// Calls `body` with the UTF-8 bytes of an entry's name.
     @inline(__always)
     func withName<R>(_ entry: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        let range = nameRange(entry)
-        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        try withExtendedLifetime(self) { try body(nameBytes(entry)) }
     }
 
     func name(_ entry: Int) -> String {
@@ -89,18 +94,11 @@ final class FileTable: Sendable {
     @inline(__always)
     func find(_ key: UnsafeRawBufferPointer) -> Int? {
         let hash = NameIndex.hash(key)
-        return arena.withUnsafeBytes { arena in
+        return withExtendedLifetime(self) {
             index.find(hash: hash) { id in
-                nameEquals(Int(id), key, arena)
+                Self.bytesEqual(nameBytes(Int(id)), key)
             }.map { Int($0) }
         }
-    }
-
-    @inline(__always)
-    private func nameEquals(_ entry: Int, _ key: UnsafeRawBufferPointer, _ arena: UnsafeRawBufferPointer) -> Bool {
-        let range = nameRange(entry)
-        guard range.count == key.count else { return false }
-        return Self.bytesEqual(UnsafeRawBufferPointer(rebasing: arena[range]), key)
     }
 
     @inline(__always)

@@ -7,17 +7,18 @@
 ///
 /// Per entry, parsing appends one record and the name's bytes to buffers
 /// sized up front, so it does no heap allocation of its own.
-struct FileTableBuilder {
+struct FileTableBuilder: ~Copyable {
     static let chunkSize = 256 * 1024
 
     private let location: CentralDirectoryLocation
     /// The directory's offset relative to the start of the zip data: every
     /// local header must lie before it.
     private let relativeDirectoryOffset: UInt64
-    private var records: [EntryRecord] = []
-    private var arena: [UInt8] = []
-    private var wide: [UInt64] = []
-    private var hashes: [UInt64] = []
+    private var records: TableBuffer<EntryRecord>
+    private var arena: TableBuffer<UInt8>
+    private var wide = TableBuffer<UInt64>(capacity: 0)
+    /// Each name's hash, kept until the index is built after the last header.
+    private var hashes: TableBuffer<UInt64>
 
     private init(location: CentralDirectoryLocation) {
         self.location = location
@@ -26,11 +27,11 @@ struct FileTableBuilder {
         // takes at least 46 bytes, so the size bounds the count.
         let plausible = Int(min(location.declaredEntryCount,
                                 location.directorySize / UInt64(CentralDirectoryHeader.fixedLength)))
-        records.reserveCapacity(plausible)
-        hashes.reserveCapacity(plausible)
+        records = TableBuffer(capacity: plausible)
+        hashes = TableBuffer(capacity: plausible)
         // Names take what the fixed parts leave of the directory, at most.
         let nameBound = location.directorySize - UInt64(plausible) * UInt64(CentralDirectoryHeader.fixedLength)
-        arena.reserveCapacity(Int(min(nameBound, UInt64(UInt32.max))))
+        arena = TableBuffer(capacity: Int(min(nameBound, UInt64(UInt32.max))))
     }
 
     /// Reads the directory that `location` describes from `source`.
@@ -137,7 +138,7 @@ struct FileTableBuilder {
         }
         let nameStart = arena.count
         var info: EntryRecord.Info = header.hasZip64Extra ? [.zip64] : []
-        try appendName(header, info: &info, at: headerOffset)
+        let hash = try appendName(header, info: &info, at: headerOffset)
         guard arena.count <= Int(UInt32.max) else {
             throw ZipError(.tooManyEntries, offset: headerOffset, detail: "the names exceed 4 GiB")
         }
@@ -171,37 +172,43 @@ struct FileTableBuilder {
             wide.append(centralOffset)
         }
         records.append(record)
-        hashes.append(arena.withUnsafeBytes { NameIndex.hash(UnsafeRawBufferPointer(rebasing: $0[nameStart...])) })
+        hashes.append(hash)
     }
 
     /// Appends the entry's name to the arena as UTF-8 (APPNOTE 4.4.4 bit 11,
-    /// appendix D; Info-ZIP Unicode Path 4.6.9).
+    /// appendix D; Info-ZIP Unicode Path 4.6.9) and returns its hash.
+    @inline(__always)
     private mutating func appendName(_ header: CentralDirectoryHeader, info: inout EntryRecord.Info,
-                                     at headerOffset: UInt64) throws(ZipError)
+                                     at headerOffset: UInt64) throws(ZipError) -> UInt64
     {
         let raw = header.name
-        if header.flags & GeneralPurposeFlags.utf8 != 0 {
+        let (hash, isASCII) = NameIndex.hashAndCheckASCII(raw)
+        let utf8 = header.flags & GeneralPurposeFlags.utf8 != 0
+        if !utf8, !header.extra.isEmpty, let unicode = ExtraField.unicodePath(in: header.extra, rawName: raw) {
+            info.insert(.unicodePathName)
+            arena.append(contentsOf: unicode)
+            return NameIndex.hash(unicode)
+        }
+        if isASCII {
+            // ASCII reads the same as UTF-8 and as code page 437.
+            arena.append(contentsOf: raw)
+            return hash
+        }
+        if utf8 {
             guard UTF8Validation.isValid(raw) else {
                 throw ZipError(.invalidName, offset: headerOffset,
                                detail: "entry \(records.count)'s name is flagged UTF-8 but is not valid UTF-8")
             }
-            arena.append(contentsOf: raw.bindingBytes)
-            return
-        }
-        if !header.extra.isEmpty, let unicode = ExtraField.unicodePath(in: header.extra, rawName: raw) {
-            info.insert(.unicodePathName)
-            arena.append(contentsOf: unicode.bindingBytes)
-            return
-        }
-        if NameEncoding.isASCII(raw) {
-            arena.append(contentsOf: raw.bindingBytes)
-            return
+            arena.append(contentsOf: raw)
+            return hash
         }
         info.insert(.cp437Name)
+        let start = arena.count
         NameEncoding.appendCP437(raw, to: &arena)
+        return NameIndex.hash(arena.bytes(start ..< arena.count))
     }
 
-    private mutating func finish() throws(ZipError) -> FileTable {
+    private consuming func finish() throws(ZipError) -> FileTable {
         let found = UInt64(records.count)
         let declared = location.declaredEntryCount
         // Info-ZIP wrote more than 65,535 entries without ZIP64 by storing the
@@ -211,32 +218,25 @@ struct FileTableBuilder {
             throw ZipError(.entryCountMismatch, offset: location.endRecordOffset,
                            detail: "the end record declares \(declared) entries, the directory holds \(found)")
         }
+        // The index is built after the walk rather than during it: the walk
+        // then streams through memory, and the inserts run as one tight loop.
         var index = NameIndex(expectedCount: records.count)
-        arena.withUnsafeBytes { arena in
-            for entry in records.indices {
-                let range = Self.nameRange(entry, records, arenaCount: arena.count)
-                let name = UnsafeRawBufferPointer(rebasing: arena[range])
-                index.insert(hash: hashes[entry], id: UInt32(entry)) { other in
-                    let otherRange = Self.nameRange(Int(other), records, arenaCount: arena.count)
-                    return FileTable.bytesEqual(UnsafeRawBufferPointer(rebasing: arena[otherRange]), name)
-                }
+        for entry in 0 ..< records.count {
+            let name = nameBytes(entry)
+            index.insert(hash: hashes[entry], id: UInt32(entry)) { other in
+                FileTable.bytesEqual(nameBytes(Int(other)), name)
             }
         }
         // Give back what the capacity estimate overshot by more than 1/16.
-        if arena.capacity - arena.count > arena.capacity / 16 {
-            let source = arena
-            arena = [UInt8](unsafeUninitializedCapacity: source.count) { buffer, initialized in
-                initialized = buffer.initialize(fromContentsOf: source)
-            }
-        }
-        hashes = []
+        arena.shrinkToFit()
+        records.shrinkToFit()
         return FileTable(records: records, arena: arena, wide: wide, index: index)
     }
 
-    private static func nameRange(_ entry: Int, _ records: [EntryRecord], arenaCount: Int) -> Range<Int> {
+    private func nameBytes(_ entry: Int) -> UnsafeRawBufferPointer {
         let start = Int(records[entry].nameStart)
-        let end = entry + 1 < records.count ? Int(records[entry + 1].nameStart) : arenaCount
-        return start ..< end
+        let end = entry + 1 < records.count ? Int(records[entry + 1].nameStart) : arena.count
+        return arena.bytes(start ..< end)
     }
 }
 

@@ -5,49 +5,40 @@
 /// field vouches for a UTF-8 version. ASCII is the same in all three, so it
 /// takes a fast path that only checks the high bits.
 enum NameEncoding {
-    /// Whether every byte is below 0x80, checked eight bytes at a time.
+    /// Whether every byte is below 0x80.
     @inline(__always)
     static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var bits: UInt64 = 0
-        var i = 0
-        let n = bytes.count
-        while i + 8 <= n {
-            bits |= bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            i += 8
-        }
-        while i < n {
-            bits |= UInt64(bytes[i])
-            i += 1
-        }
-        return bits & 0x8080_8080_8080_8080 == 0
+        NameIndex.hashAndCheckASCII(bytes).isASCII
     }
 
-    /// The UTF-8 length of `bytes` read as code page 437.
-    static func cp437DecodedLength(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var length = 0
-        for byte in bytes {
-            length += byte < 0x80 ? 1 : (cp437High[Int(byte - 0x80)] < 0x800 ? 2 : 3)
-        }
-        return length
-    }
-
-    /// Appends `bytes`, read as code page 437, to `output` as UTF-8.
-    static func appendCP437(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+    /// Calls `emit` with the UTF-8 bytes of `bytes` read as code page 437.
+    @inline(__always)
+    static func transcodeCP437(_ bytes: UnsafeRawBufferPointer, _ emit: (UInt8) -> Void) {
         for byte in bytes {
             guard byte >= 0x80 else {
-                output.append(byte)
+                emit(byte)
                 continue
             }
             let scalar = UInt32(cp437High[Int(byte - 0x80)])
             if scalar < 0x800 {
-                output.append(UInt8(0xC0 | (scalar >> 6)))
-                output.append(UInt8(0x80 | (scalar & 0x3F)))
+                emit(UInt8(0xC0 | (scalar >> 6)))
+                emit(UInt8(0x80 | (scalar & 0x3F)))
             } else {
-                output.append(UInt8(0xE0 | (scalar >> 12)))
-                output.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                output.append(UInt8(0x80 | (scalar & 0x3F)))
+                emit(UInt8(0xE0 | (scalar >> 12)))
+                emit(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
+                emit(UInt8(0x80 | (scalar & 0x3F)))
             }
         }
+    }
+
+    /// Appends `bytes`, read as code page 437, to `output` as UTF-8.
+    static func appendCP437(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+        transcodeCP437(bytes) { output.append($0) }
+    }
+
+    /// Appends `bytes`, read as code page 437, to `output` as UTF-8.
+    static func appendCP437(_ bytes: UnsafeRawBufferPointer, to output: inout TableBuffer<UInt8>) {
+        transcodeCP437(bytes) { output.append($0) }
     }
 
     /// Code page 437, bytes 0x80–0xFF, as Unicode scalars (the same table as

@@ -10,49 +10,78 @@
 ///
 /// The index does not store names: the caller's `matches` closure compares
 /// the candidate id's bytes, wherever they live.
-struct NameIndex: Sendable {
-    private var tags: [UInt8]
-    private var ids: [UInt32]
+struct NameIndex: ~Copyable {
+    private var tags: TableBuffer<UInt8>
+    private var ids: TableBuffer<UInt32>
     let capacity: Int
 
     /// An empty index with room for `count` names.
     init(expectedCount count: Int) {
         capacity = max(count + count / 3 + 1, 4)
-        tags = [UInt8](repeating: 0, count: capacity)
-        ids = [UInt32](repeating: 0, count: capacity)
+        tags = TableBuffer(repeating: 0, count: capacity)
+        ids = TableBuffer(repeating: 0, count: capacity)
     }
 
     /// The bytes this index holds, from its buffers' capacities.
-    var byteCount: Int { tags.capacity + ids.capacity * MemoryLayout<UInt32>.stride }
+    var byteCount: Int { tags.byteCount + ids.byteCount }
 
-    /// A fast 64-bit hash of `bytes`: eight bytes at a time, each folded in
-    /// with a 64×64→128-bit multiply (the wyhash mixing step).
+    /// A fast 64-bit hash of `bytes`, wyhash's structure without its
+    /// three-lane loop (names are rarely longer than 48 bytes): sixteen bytes
+    /// per 64×64→128-bit multiply, folded high into low.
     @inline(__always)
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        hashAndCheckASCII(bytes).hash
+    }
+
+    private static let k0: UInt64 = 0xA076_1D64_78BD_642F
+    private static let k1: UInt64 = 0xE703_7ED1_A0B4_28DB
+    private static let seed: UInt64 = 0x8EBC_6AF0_9C88_C6E3
+
+    /// The hash of `bytes` and whether they are all ASCII, in one pass: the
+    /// parser needs both for every name. Every load lies inside `bytes`;
+    /// short names are read as overlapping pieces from both ends.
+    @inline(__always)
+    static func hashAndCheckASCII(_ bytes: UnsafeRawBufferPointer) -> (hash: UInt64, isASCII: Bool) {
+        @inline(__always) func load64(_ offset: Int) -> UInt64 {
+            UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+        @inline(__always) func load32(_ offset: Int) -> UInt64 {
+            UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        }
         let n = bytes.count
-        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(truncatingIfNeeded: n)
-        var i = 0
-        while i + 8 <= n {
-            h = fold(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self), 0x9E37_79B9_7F4A_7C15)
-            i += 8
-        }
-        if i < n {
-            var last: UInt64
-            if n >= 8 {
-                // Re-read the final eight bytes, overlapping the previous word.
-                last = bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-            } else {
-                last = 0
-                var shift: UInt64 = 0
-                while i < n {
-                    last |= UInt64(bytes[i]) << shift
-                    shift += 8
-                    i += 1
-                }
+        var seed = Self.seed
+        var a: UInt64 = 0
+        var b: UInt64 = 0
+        var bits: UInt64 = 0
+        if n <= 16 {
+            if n >= 4 {
+                let q = (n >> 3) << 2
+                a = load32(0) << 32 | load32(q)
+                b = load32(n - 4) << 32 | load32(n - 4 - q)
+                bits = a | b
+            } else if n > 0 {
+                a = UInt64(bytes[0]) << 16 | UInt64(bytes[n >> 1]) << 8 | UInt64(bytes[n - 1])
+                bits = a
             }
-            h = fold(h ^ last, 0xA076_1D64_78BD_642F)
+        } else {
+            var offset = 0
+            var left = n
+            while left > 16 {
+                let x = load64(offset)
+                let y = load64(offset + 8)
+                bits |= x | y
+                seed = fold(x ^ k1, y ^ seed)
+                offset += 16
+                left -= 16
+            }
+            // The last sixteen bytes, overlapping the previous block.
+            a = load64(n - 16)
+            b = load64(n - 8)
+            bits |= a | b
         }
-        return fold(h, 0xE703_7ED1_A0B4_28DB)
+        let product = (a ^ k1).multipliedFullWidth(by: b ^ seed)
+        let hash = fold(product.low ^ k0 ^ UInt64(truncatingIfNeeded: n), product.high ^ k1)
+        return (hash, bits & 0x8080_8080_8080_8080 == 0)
     }
 
     @inline(__always)

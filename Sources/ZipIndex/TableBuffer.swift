@@ -1,0 +1,104 @@
+/// A growable buffer of plain values with exactly one owner: the storage
+/// behind the file table's records, name arena and hash index.
+///
+/// `Array` checks uniqueness on every append and copies byte buffers through
+/// a generic path; parsing a million headers paid for both. This buffer is
+/// noncopyable, so it needs no uniqueness check, and appends bytes with one
+/// `memcpy`. It is the only place in ZipIndex that allocates memory by
+/// hand. Every read is bounds-checked: an index outside `0 ..< count` stops
+/// the program, as an `Array` subscript does, and indices only ever come
+/// from the table's own construction, never from archive bytes unchecked.
+struct TableBuffer<Element: BitwiseCopyable>: ~Copyable {
+    private var base: UnsafeMutablePointer<Element>
+    private(set) var count: Int
+    private(set) var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        base = UnsafeMutablePointer<Element>.allocate(capacity: self.capacity)
+        count = 0
+    }
+
+    /// A buffer of `count` copies of `value`.
+    init(repeating value: Element, count: Int) {
+        self.init(capacity: count)
+        base.initialize(repeating: value, count: count)
+        self.count = count
+    }
+
+    deinit {
+        base.deallocate()
+    }
+
+    /// The bytes held, from the capacity.
+    var byteCount: Int { capacity * MemoryLayout<Element>.stride }
+
+    subscript(index: Int) -> Element {
+        @inline(__always) get {
+            precondition(index >= 0 && index < count, "TableBuffer index out of range")
+            return base[index]
+        }
+        @inline(__always) set {
+            precondition(index >= 0 && index < count, "TableBuffer index out of range")
+            base[index] = newValue
+        }
+    }
+
+    @inline(__always)
+    mutating func append(_ element: Element) {
+        if count == capacity { grow(to: count + 1) }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    private mutating func grow(to minimum: Int) {
+        let newCapacity = max(minimum, capacity * 2)
+        let newBase = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        newBase.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    /// Gives back unused capacity when more than 1/16 of it is unused.
+    mutating func shrinkToFit() {
+        guard capacity - count > capacity / 16, count > 0 else { return }
+        let newBase = UnsafeMutablePointer<Element>.allocate(capacity: count)
+        newBase.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = count
+    }
+
+    /// Calls `body` with the initialized elements.
+    @inline(__always)
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
+}
+
+extension TableBuffer where Element == UInt8 {
+    /// Appends bytes with one copy.
+    @inline(__always)
+    mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        if capacity - count < bytes.count { grow(to: count + bytes.count) }
+        UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    /// The bytes in `range`, which must lie within `0 ..< count`.
+    @inline(__always)
+    func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "TableBuffer range out of range")
+        return UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+
+    /// Every byte appended so far.
+    var allBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+}
+
+// A buffer is mutated only while its builder owns it exclusively; once it is
+// moved into a `FileTable` or `DirectoryIndex` it is read-only, so sharing
+// it between threads is safe.
+extension TableBuffer: @unchecked Sendable {}
