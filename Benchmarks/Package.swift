@@ -1,6 +1,12 @@
 // swift-tools-version: 6.1
 // The benchmark package lives apart from the library (as swift-nio keeps its
 // benchmarks), so that users of ZipIndex never build benchmark dependencies.
+//
+//   zipbench             ZipIndex's side of every comparison (compare.sh).
+//   zipindex-once        opens one archive and exits: whole-process peak RSS.
+//   zipfoundation-bench  the ZIPFoundation peer, same scenarios.
+//   ZipIndexBenchmarks   package-benchmark suite (`swift package benchmark`):
+//                        wall clock plus malloc counts per scenario.
 import PackageDescription
 
 let package = Package(
@@ -8,12 +14,39 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "ZipIndex", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         .executableTarget(
             name: "zipbench",
             dependencies: [
                 .product(name: "ZipIndex", package: "ZipIndex"),
+            ]
+        ),
+        .executableTarget(
+            name: "zipindex-once",
+            dependencies: [
+                .product(name: "ZipIndex", package: "ZipIndex"),
+            ],
+            path: "peers/zipindex-once"
+        ),
+        .executableTarget(
+            name: "zipfoundation-bench",
+            dependencies: [
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
+            path: "peers/zipfoundation"
+        ),
+        .executableTarget(
+            name: "ZipIndexBenchmarks",
+            dependencies: [
+                .product(name: "ZipIndex", package: "ZipIndex"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ZipIndexBenchmarks",
+            plugins: [
+                .plugin(name: "BenchmarkPlugin", package: "benchmark"),
             ]
         ),
     ],

@@ -15,10 +15,14 @@ struct EntryReader {
     let entry: Int
     /// The absolute offset of the central directory, for re-reading headers.
     let directoryOffset: UInt64
+    /// Where the entry's data must end (the next local header), when
+    /// overlapping entries are refused.
+    let dataLimit: UInt64?
 
     private var record: EntryRecord { table.records[entry] }
 
-    /// Rejects what cannot be decoded, before any I/O.
+    /// Rejects what cannot be decoded, before any I/O. Call it before
+    /// ``stream(_:)`` or ``readAll()``.
     func checkDecodable() throws(ZipError) {
         let record = record
         let method = CompressionMethod(rawValue: record.method)
@@ -36,6 +40,10 @@ struct EntryReader {
     func dataRange() throws(ZipError) -> (offset: UInt64, length: UInt64) {
         let headerOffset = table.localHeaderOffset(entry)
         let compressedSize = table.compressedSize(entry)
+        if let dataLimit, dataLimit == headerOffset {
+            // A full overlap: several directory entries, one local header.
+            throw ZipError(.overlappingEntries, offset: headerOffset, detail: "another entry shares this local header")
+        }
         let centralNameLength = table.nameRange(entry).count
         let available = source.size - min(source.size, headerOffset)
         // One read for the fixed part and the name, the usual case.
@@ -65,6 +73,10 @@ struct EntryReader {
         guard !overflow, !overflow2, dataEnd <= source.size else {
             throw ZipError(.entryOutOfBounds, offset: headerOffset,
                            detail: "\(compressedSize) bytes of data from offset \(dataOffset) run past the end of the file (\(source.size) bytes)")
+        }
+        if let dataLimit, dataEnd > dataLimit {
+            throw ZipError(.overlappingEntries, offset: headerOffset,
+                           detail: "the data ends at \(dataEnd), past the next local header or the directory at \(dataLimit)")
         }
         return (dataOffset, compressedSize)
     }
@@ -106,7 +118,6 @@ struct EntryReader {
     /// Streams the decoded data to `body` in chunks, then verifies the size
     /// and CRC-32. An error after some chunks means those chunks were bad.
     func stream(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        try checkDecodable()
         let (offset, length) = try dataRange()
         if record.method == CompressionMethod.stored.rawValue {
             try streamStored(offset: offset, length: length, body)
@@ -117,7 +128,6 @@ struct EntryReader {
 
     /// Reads the whole entry into memory, verified.
     func readAll() throws(ZipError) -> [UInt8] {
-        try checkDecodable()
         let (offset, length) = try dataRange()
         if record.method == CompressionMethod.stored.rawValue {
             try checkStoredSize(length)

@@ -11,6 +11,7 @@ struct FileTableBuilder: ~Copyable {
     static let chunkSize = 256 * 1024
 
     private let location: CentralDirectoryLocation
+    private let maximumEntryCount: UInt64
     /// The directory's offset relative to the start of the zip data: every
     /// local header must lie before it.
     private let relativeDirectoryOffset: UInt64
@@ -20,8 +21,9 @@ struct FileTableBuilder: ~Copyable {
     /// Each name's hash, kept until the index is built after the last header.
     private var hashes: TableBuffer<UInt64>
 
-    private init(location: CentralDirectoryLocation) {
+    private init(location: CentralDirectoryLocation, limits: ReadLimits) {
         self.location = location
+        maximumEntryCount = limits.maximumEntryCount
         relativeDirectoryOffset = location.directoryOffset - location.prependedBytes
         // Never trust the declared count alone (CVE-2021-33196): each header
         // takes at least 46 bytes, so the size bounds the count.
@@ -35,8 +37,12 @@ struct FileTableBuilder: ~Copyable {
     }
 
     /// Reads the directory that `location` describes from `source`.
-    static func build(source: ByteSource, location: CentralDirectoryLocation) throws(ZipError) -> FileTable {
-        var builder = FileTableBuilder(location: location)
+    static func build(source: ByteSource, location: CentralDirectoryLocation, limits: ReadLimits) throws(ZipError) -> FileTable {
+        guard location.declaredEntryCount <= limits.maximumEntryCount else {
+            throw ZipError(.limitExceeded, offset: location.endRecordOffset,
+                           detail: "the archive declares \(location.declaredEntryCount) entries; the limit is \(limits.maximumEntryCount)")
+        }
+        var builder = FileTableBuilder(location: location, limits: limits)
         try builder.readDirectory(source)
         return try builder.finish()
     }
@@ -133,6 +139,9 @@ struct FileTableBuilder: ~Copyable {
 
     private mutating func add(_ header: CentralDirectoryHeader, at headerOffset: UInt64) throws(ZipError) {
         let entry = records.count
+        guard UInt64(entry) < maximumEntryCount else {
+            throw ZipError(.limitExceeded, offset: headerOffset, detail: "more than \(maximumEntryCount) entries")
+        }
         guard entry < Int(UInt32.max / 2) else {
             throw ZipError(.tooManyEntries, offset: headerOffset, detail: "more than \(UInt32.max / 2) entries")
         }

@@ -23,14 +23,20 @@ public struct ZipArchive: Sendable {
         let source: ByteSource
         let table: FileTable
         let location: CentralDirectoryLocation
+        let limits: ReadLimits
+        let order: LocalHeaderOrder
+        /// Declared bytes of every read so far, against `maximumTotalOutput`.
+        let totalOutput = Atomic<UInt64>(0)
         let directories = Mutex<DirectoryIndex?>(nil)
 
-        init(source: ByteSource) throws(ZipError) {
+        init(source: ByteSource, limits: ReadLimits) throws(ZipError) {
             self.source = source
+            self.limits = limits
             var location = try CentralDirectoryLocation.locate(in: source)
-            table = try FileTableBuilder.build(source: source, location: location)
+            table = try FileTableBuilder.build(source: source, location: location, limits: limits)
             location.tail = []  // only needed while building
             self.location = location
+            order = LocalHeaderOrder(table: table, directoryOffset: location.directoryOffset)
         }
 
         var directoryIndex: DirectoryIndex {
@@ -47,22 +53,24 @@ public struct ZipArchive: Sendable {
 
     /// Opens the archive at `path`.
     ///
+    /// - Parameter limits: caps on entry count and on what reads may
+    ///   produce; the defaults are safe for untrusted archives.
     /// - Throws: ``ZipError`` with code `.io` if the file cannot be opened,
     ///   or a format code if it is not a readable zip archive.
-    public init(path: String) throws(ZipError) {
-        storage = try Storage(source: ByteSource(path: path))
+    public init(path: String, limits: ReadLimits = .default) throws(ZipError) {
+        storage = try Storage(source: ByteSource(path: path), limits: limits)
     }
 
     /// Opens the archive in an open file. The archive reads through its own
     /// duplicate of `fileDescriptor`, so you may close yours at once; reads
     /// use `pread` and never move the descriptor's offset.
-    public init(fileDescriptor: Int32) throws(ZipError) {
-        storage = try Storage(source: ByteSource(descriptor: fileDescriptor))
+    public init(fileDescriptor: Int32, limits: ReadLimits = .default) throws(ZipError) {
+        storage = try Storage(source: ByteSource(descriptor: fileDescriptor), limits: limits)
     }
 
     /// Opens an archive held in memory.
-    public init(bytes: [UInt8]) throws(ZipError) {
-        storage = try Storage(source: ByteSource(bytes: bytes))
+    public init(bytes: [UInt8], limits: ReadLimits = .default) throws(ZipError) {
+        storage = try Storage(source: ByteSource(bytes: bytes), limits: limits)
     }
 
     // MARK: The archive
@@ -97,6 +105,17 @@ public struct ZipArchive: Sendable {
 
     /// The size of the archive in bytes.
     public var fileSize: UInt64 { storage.source.size }
+
+    /// The limits this archive was opened with.
+    public var limits: ReadLimits { storage.limits }
+
+    /// Entries that certainly overlap another entry's local header, judged
+    /// from the central directory alone (no I/O): several entries sharing a
+    /// local header, or data that runs past the next one. Reading any of
+    /// them fails with `.overlappingEntries` unless the limits allow it.
+    public var overlappingEntries: [ZipEntry] {
+        storage.order.overlappingEntries().map { ZipEntry(table: storage.table, index: $0) }
+    }
 
     /// The identity of the file when it was opened (nil for bytes in memory).
     public var fileIdentity: FileIdentity? { storage.source.identity }
@@ -180,7 +199,10 @@ public struct ZipArchive: Sendable {
     ///   `.corruptData` for bad data; header and I/O errors.
     public func read(_ entry: ZipEntry) throws(ZipError) -> [UInt8] {
         do {
-            return try reader(for: entry).readAll()
+            let reader = try reader(for: entry)
+            try reader.checkDecodable()
+            try admit(entry)
+            return try reader.readAll()
         } catch {
             throw error.naming(entry.name)
         }
@@ -196,7 +218,10 @@ public struct ZipArchive: Sendable {
     /// - Throws: ``ZipError``, or whatever `body` throws.
     public func read(_ entry: ZipEntry, chunks body: (UnsafeRawBufferPointer) throws -> Void) throws {
         do {
-            try reader(for: entry).stream(body)
+            let reader = try reader(for: entry)
+            try reader.checkDecodable()
+            try admit(entry)
+            try reader.stream(body)
         } catch let error as ZipError {
             throw error.naming(entry.name)
         }
@@ -221,7 +246,32 @@ public struct ZipArchive: Sendable {
             throw ZipError(.io, entry: entry.name, detail: "the entry belongs to a different archive")
         }
         return EntryReader(source: storage.source, table: storage.table, entry: entry.index,
-                           directoryOffset: storage.location.directoryOffset)
+                           directoryOffset: storage.location.directoryOffset,
+                           dataLimit: storage.limits.rejectsOverlappingEntries ? storage.order.limit(of: entry.index) : nil)
+    }
+
+    /// Applies the read limits to an entry about to be read.
+    private func admit(_ entry: ZipEntry) throws(ZipError) {
+        let limits = storage.limits
+        let declared = entry.uncompressedSize
+        try limits.check(uncompressed: declared, compressed: entry.compressedSize, method: entry.method)
+        guard limits.maximumTotalOutput != .max else { return }
+        // A saturating add: declared sizes come from the archive.
+        var current = storage.totalOutput.load(ordering: .relaxed)
+        while true {
+            let (sum, overflow) = current.addingReportingOverflow(declared)
+            let next = overflow ? UInt64.max : sum
+            let (exchanged, original) = storage.totalOutput.compareExchange(
+                expected: current, desired: next, ordering: .relaxed)
+            if exchanged {
+                guard next <= limits.maximumTotalOutput else {
+                    throw ZipError(.limitExceeded,
+                                   detail: "reads of this archive would produce more than \(limits.maximumTotalOutput) bytes in all")
+                }
+                return
+            }
+            current = original
+        }
     }
 
     // MARK: Entries

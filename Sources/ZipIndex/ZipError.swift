@@ -57,6 +57,13 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
         case sizeMismatch
         /// The compressed stream is corrupt.
         case corruptData
+        /// The entry's data runs into another entry's local header, or
+        /// several entries share one: an overlapping-entry zip bomb
+        /// (David Fifield's full and quoted overlap; CVE-2019-13232).
+        case overlappingEntries
+        /// A ``ReadLimits`` cap was reached: entry size, total output,
+        /// compression ratio or entry count.
+        case limitExceeded
     }
 
     /// What went wrong.
@@ -111,6 +118,8 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
         case .checksumMismatch: "CRC-32 mismatch"
         case .sizeMismatch: "size mismatch"
         case .corruptData: "corrupt compressed data"
+        case .overlappingEntries: "overlapping entries (possible zip bomb)"
+        case .limitExceeded: "read limit exceeded"
         }
     }
 }

@@ -52,7 +52,7 @@ struct EndOfCentralDirectoryTests {
         }
     }
 
-    @Test(arguments: [0, 1, 21])
+    @Test(arguments: [0, 1, 21] as [Int])
     func filesShorterThanAnEndRecordAreNotZipArchives(_ length: Int) {
         expectZipError(.notAZipArchive) { _ = try ZipArchive(bytes: [UInt8](repeating: 0x50, count: length)) }
     }

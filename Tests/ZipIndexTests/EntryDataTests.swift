@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Reading entry data")
 struct EntryDataTests {
-    @Test(arguments: ["stored.zip", "deflated.zip", "mixed.zip"])
+    @Test(arguments: ["stored.zip", "deflated.zip", "mixed.zip"] as [String])
     func storedAndDeflatedEntriesReadTheSame(_ name: String) throws {
         let archive = try Fixture.open(name)
         let reference = try Fixture.open("stored.zip")
@@ -40,7 +40,7 @@ struct EntryDataTests {
         }
     }
 
-    @Test(arguments: ["data-descriptor.zip", "data-descriptor-python.zip", "data-descriptor-nosig.zip", "data-descriptor-zip64.zip"])
+    @Test(arguments: ["data-descriptor.zip", "data-descriptor-python.zip", "data-descriptor-nosig.zip", "data-descriptor-zip64.zip"] as [String])
     func dataDescriptorEntriesUseTheCentralDirectory(_ name: String) throws {
         let archive = try Fixture.open(name)
         #expect(archive.count > 0)
@@ -75,7 +75,7 @@ struct EntryDataTests {
         }
     }
 
-    @Test(arguments: [("bzip2.zip", CompressionMethod.bzip2), ("lzma.zip", .lzma)])
+    @Test(arguments: [("bzip2.zip", CompressionMethod.bzip2), ("lzma.zip", CompressionMethod.lzma)] as [(String, CompressionMethod)])
     func unsupportedMethodsAreListedButNotRead(_ name: String, _ method: CompressionMethod) throws {
         let archive = try Fixture.open(name)
         #expect(archive.count > 0)

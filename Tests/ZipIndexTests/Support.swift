@@ -13,7 +13,9 @@ enum Fixture {
 
     static func path(_ name: String) -> String { directory + "/" + name }
 
-    static func open(_ name: String) throws -> ZipArchive { try ZipArchive(path: path(name)) }
+    static func open(_ name: String, limits: ReadLimits = .default) throws -> ZipArchive {
+        try ZipArchive(path: path(name), limits: limits)
+    }
 
     static func bytes(_ name: String) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: URL(fileURLWithPath: path(name))))

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# compare.sh: ZipIndex against its peers and the C floor, in one run.
+#
+#   Benchmarks/compare.sh            full run (about 15 minutes here, builds warm):
+#                                    writes Benchmarks/BENCHMARKS.md and
+#                                    Benchmarks/open-index.svg
+#   Benchmarks/compare.sh --quick    fewer repetitions, slow peers run once at
+#                                    1M, cached archives (2.5-5 minutes once
+#                                    built): writes .build-results/BENCHMARKS-quick.md
+#                                    and .build-results/open-index-quick.svg, so
+#                                    a quick run never replaces the published one
+#
+# Options:
+#   --write                 with --quick: write BENCHMARKS.md and the plot anyway
+#   --no-package-benchmark  skip the package-benchmark allocation suite (full run)
+#   --only LIST             comma-separated scenarios: parse, lookup, inflate,
+#                           process, memory, invalidate, gh103200
+#
+# Needs: Swift 6.1+, cc, zlib, python3 (pyenv 3.11.7 and 3.13.0), and for the
+# peers golang-1.19-go, libzip-dev and unzip (apt). A peer whose toolchain is
+# missing is skipped with the reason in the report, as are zipbench
+# subcommands that do not exist yet (invalidate, gh103200) and zipls when the
+# root package does not build it.
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$BENCH")"
+PEERS="$BENCH/.build-peers"
+RESULTS="$BENCH/.build-results"
+QUICK=0
+WRITE=0
+PACKAGE_BENCHMARK=1
+ONLY=""
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) QUICK=1 ;;
+        --write) WRITE=1 ;;
+        --no-package-benchmark) PACKAGE_BENCHMARK=0 ;;
+        --only) ONLY="$2"; shift ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
+        *) echo "compare.sh: unknown option $1" >&2; exit 64 ;;
+    esac
+    shift
+done
+START=$(date +%s)
+say() { echo "[compare.sh $(( $(date +%s) - START ))s] $*" >&2; }
+mkdir -p "$PEERS" "$RESULTS"
+
+# ---- build ------------------------------------------------------------------
+say "building zipbench, zipindex-once, zipfoundation-bench (release)"
+for product in zipbench zipindex-once zipfoundation-bench; do
+    swift build -c release --package-path "$BENCH" --product "$product" 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" >&2 || true
+    test -x "$BENCH/.build/release/$product" || { echo "compare.sh: $product did not build" >&2; exit 1; }
+done
+
+say "building the C floor"
+make -s -C "$BENCH/floor" >&2
+
+say "building the C peers and tools"
+CC="${CC:-cc}"
+CFLAGS="-O2 -std=gnu11 -Wall -Wextra"
+$CC $CFLAGS -o "$PEERS/proctime" "$BENCH/peers/c/proctime.c"
+$CC $CFLAGS -o "$PEERS/floor_once" "$BENCH/peers/c/floor_once.c" \
+    "$BENCH/floor/file_table.c" "$BENCH/floor/central_directory.c" "$BENCH/floor/zip_io.c" "$BENCH/floor/bench.c" -lz
+if pkg-config --exists libzip 2>/dev/null; then
+    $CC $CFLAGS -o "$PEERS/libzip_bench" "$BENCH/peers/c/libzip_bench.c" $(pkg-config --cflags --libs libzip)
+else
+    say "libzip-dev not installed: the libzip peer will be skipped (apt-get install libzip-dev)"
+    rm -f "$PEERS/libzip_bench"
+fi
+
+GO="${GO:-}"
+for candidate in "$GO" /usr/lib/go-1.19/bin/go "$(command -v go || true)"; do
+    if [ -n "$candidate" ] && [ -x "$candidate" ]; then GO="$candidate"; break; fi
+done
+if [ -n "$GO" ] && [ -x "$GO" ]; then
+    say "building the Go peer with $("$GO" version)"
+    (cd "$BENCH/peers/go" && GOFLAGS=-mod=mod GOPROXY=off GOCACHE="$PEERS/gocache" "$GO" build -o "$PEERS/gozip" .)
+else
+    say "Go not installed: the Go peer will be skipped (apt-get install golang-1.19-go)"
+    rm -f "$PEERS/gozip"
+fi
+
+ZIPLS=""
+ZIPLS_WHY=""
+say "building zipls from the root package (release)"
+if swift build -c release --package-path "$ROOT" --product zipls >"$RESULTS/zipls-build.log" 2>&1; then
+    ZIPLS="$(swift build -c release --package-path "$ROOT" --show-bin-path)/zipls"
+else
+    ZIPLS_WHY="zipls does not build yet: $(grep -m1 'error' "$RESULTS/zipls-build.log" || tail -1 "$RESULTS/zipls-build.log")"
+    say "$ZIPLS_WHY (skipping the zipls scenario)"
+fi
+
+# ---- interpreters ---------------------------------------------------------------
+# The interpreters themselves, not pyenv's shims: a shim is a shell script that
+# costs a process or two per start (whole-process timings) and, once inside a
+# pyenv-run Python, PYENV_VERSION no longer selects anything.
+python_path() {
+    local version="$1" path=""
+    path="$(PYENV_VERSION="$version" pyenv which python3 2>/dev/null)" || path=""
+    [ -x "$path" ] || path="$(command -v "python${version%.*}" 2>/dev/null)" || path=""
+    if [ -x "$path" ] && [ "$("$path" -c 'import platform; print(platform.python_version())')" = "$version" ]; then
+        echo "$path"
+    else
+        say "CPython $version not found: its rows will be skipped" ; echo ""
+    fi
+}
+PY311="$(python_path 3.11.7)"
+PY313="$(python_path 3.13.0)"
+
+# ---- archives -----------------------------------------------------------------
+say "generating archives"
+if [ "$QUICK" = 1 ]; then
+    python3 "$BENCH/gen_archives.py" "$BENCH/.archives" --quick >&2
+else
+    python3 "$BENCH/gen_archives.py" "$BENCH/.archives" >&2
+fi
+VERSION="$(sed -n 's/^GENERATOR_VERSION = "\(.*\)"/\1/p' "$BENCH/gen_archives.py")"
+for entries in 10 1000; do
+    dir="$BENCH/.archives/many-$entries"
+    stamp="$VERSION 1000 $entries"
+    if [ "$QUICK" = 1 ] && [ "$(cat "$dir/.stamp" 2>/dev/null)" = "$stamp" ]; then
+        say "keeping $dir"
+    else
+        rm -rf "$dir"
+        python3 "$BENCH/gen_archives.py" --many-archives 1000 --entries-per-archive "$entries" "$dir" >&2
+        echo "$stamp" >"$dir/.stamp"
+    fi
+done
+# zipls must list an archive as unzip -Z1 does, or its scenarios are skipped.
+if [ -n "$ZIPLS" ] && ! "$ZIPLS" "$BENCH/.archives/entries-1k.zip" 2>"$RESULTS/zipls-check.log" \
+        | cmp -s - <(unzip -Z1 "$BENCH/.archives/entries-1k.zip"); then
+    ZIPLS_WHY="zipls built, but its listing of entries-1k.zip differs from unzip -Z1's: $(head -1 "$RESULTS/zipls-check.log")"
+    say "$ZIPLS_WHY (skipping the zipls scenario)"
+    ZIPLS=""
+fi
+
+# ---- package-benchmark allocation suite (full run) ------------------------------
+PB_MD=""
+if [ "$QUICK" = 0 ] && [ "$PACKAGE_BENCHMARK" = 1 ] && [ -z "$ONLY" ]; then
+    say "running the package-benchmark suite (allocations)"
+    PB_RAW="$RESULTS/package-benchmark.txt"
+    if (cd "$BENCH" && swift package benchmark --format markdown --no-progress) >"$PB_RAW" 2>"$RESULTS/package-benchmark.log"; then
+        PB_MD="$RESULTS/package-benchmark.md"
+        python3 "$BENCH/peers/allocations.py" "$PB_RAW" >"$PB_MD"
+    else
+        say "swift package benchmark failed: see $RESULTS/package-benchmark.log"
+    fi
+fi
+
+# ---- measure and report ---------------------------------------------------------
+if [ "$QUICK" = 1 ] && [ "$WRITE" = 0 ]; then
+    OUT="$RESULTS/BENCHMARKS-quick.md"; PLOT="$RESULTS/open-index-quick.svg"
+else
+    OUT="$BENCH/BENCHMARKS.md"; PLOT="$BENCH/open-index.svg"
+fi
+COMMAND="compare.sh"
+[ "$QUICK" = 0 ] || COMMAND="compare.sh --quick"
+ARGS=(--output "$OUT" --plot "$PLOT" --zipls "$ZIPLS" --zipls-why "$ZIPLS_WHY" --package-benchmark "$PB_MD"
+      --python311 "$PY311" --python313 "$PY313" --command "$COMMAND")
+if [ "$QUICK" = 1 ]; then ARGS+=(--quick); fi
+if [ -n "$ONLY" ]; then ARGS+=(--only "$ONLY"); fi
+say "measuring"
+python3 "$BENCH/peers/compare.py" "${ARGS[@]}"
+say "done in $(( $(date +%s) - START ))s: $OUT"

@@ -1,0 +1,3 @@
+module zipindex/benchmarks/peers/go
+
+go 1.19

@@ -1,0 +1,26 @@
+// zipindex-once: ZipArchive(path:) once, print the entry count, exit. The
+// ZipIndex side of the whole-process peak-RSS comparison: compare.sh runs
+// every reader's "once" program on the 1M-entry archive and on a 10-entry
+// one, and reports the difference per entry.
+#if canImport(Glibc)
+import Glibc
+#endif
+import ZipIndex
+
+let arguments = CommandLine.arguments
+guard arguments.count == 2 else {
+    print("usage: zipindex-once ARCHIVE")
+    exit(2)
+}
+var ts = timespec()
+clock_gettime(CLOCK_MONOTONIC, &ts)
+let start = Int(ts.tv_sec) * 1_000_000_000 + Int(ts.tv_nsec)
+do {
+    let archive = try ZipArchive(path: arguments[1])
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    let elapsed = Int(ts.tv_sec) * 1_000_000_000 + Int(ts.tv_nsec) - start
+    print("{\"entries\": \(archive.count), \"onceNs\": \(elapsed), \"tableBytes\": \(archive.tableStatistics.tableBytes)}")
+} catch {
+    print("zipindex-once: \(arguments[1]): \(error)")
+    exit(2)
+}

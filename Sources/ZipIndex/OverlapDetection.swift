@@ -1,0 +1,85 @@
+import Synchronization
+
+/// Finding entries whose data overlaps: the overlapping-entry zip bomb.
+///
+/// In a well-formed archive each entry's local header and data lie between
+/// its local header offset and the next local header (or the central
+/// directory). A "full overlap" bomb points many directory entries at one
+/// local header; a "quoted overlap" makes each entry's data contain the next
+/// entry's header (David Fifield, 2019). Info-ZIP UnZip keeps a list of
+/// covered spans; CPython sorts the offsets and gives each entry an end
+/// (`_end_offset`, gh-109858). We do the latter: the limit of an entry is
+/// the next larger local header offset, and its real data end, known once
+/// its local header is read, must not pass it.
+///
+/// Writers almost always store entries in file order, so the limit is
+/// usually the next record's offset and costs nothing; otherwise a sorted
+/// copy of the offsets is built on first use.
+final class LocalHeaderOrder: Sendable {
+    private let table: FileTable
+    private let directoryOffset: UInt64
+    /// Whether every local header offset is larger than the one before.
+    private let ascending: Bool
+    private let sorted = Mutex<[UInt64]?>(nil)
+
+    init(table: FileTable, directoryOffset: UInt64) {
+        self.table = table
+        self.directoryOffset = directoryOffset
+        var ascending = true
+        var previous: UInt64?
+        for entry in 0 ..< table.count {
+            let offset = table.localHeaderOffset(entry)
+            if let previous, offset <= previous {
+                ascending = false
+                break
+            }
+            previous = offset
+        }
+        self.ascending = ascending
+    }
+
+    /// Where the entry's local header and data must end: the next local
+    /// header, or the central directory. Equal to the entry's own offset
+    /// when another entry shares its local header.
+    func limit(of entry: Int) -> UInt64 {
+        if ascending {
+            return entry + 1 < table.count ? table.localHeaderOffset(entry + 1) : directoryOffset
+        }
+        let offsets = sorted.withLock { cached in
+            if let cached { return cached }
+            let built = (0 ..< table.count).map(table.localHeaderOffset).sorted()
+            cached = built
+            return built
+        }
+        let own = table.localHeaderOffset(entry)
+        // The first position holding `own`; `own` is present.
+        var low = 0
+        var high = offsets.count
+        while low < high {
+            let middle = (low + high) / 2
+            if offsets[middle] < own { low = middle + 1 } else { high = middle }
+        }
+        let next = low + 1
+        guard next < offsets.count else { return directoryOffset }
+        return offsets[next]  // == own when the header is shared
+    }
+
+    /// Entries that certainly overlap, found from the directory alone with
+    /// no I/O: ones sharing a local header, and ones whose local header plus
+    /// compressed data, at their smallest, run past their limit.
+    func overlappingEntries() -> [Int] {
+        var result: [Int] = []
+        for entry in 0 ..< table.count {
+            let record = table.records[entry]
+            // The local name equals the central one; its raw length is at
+            // least the decoded length unless it was transcoded or replaced.
+            let rawNameLength = record.info.contains(.unicodePathName) || record.info.contains(.cp437Name)
+                ? 0 : UInt64(table.nameRange(entry).count)
+            let start = table.localHeaderOffset(entry)
+            let (end, overflow) = (start + UInt64(LocalFileHeader.fixedLength) + rawNameLength)
+                .addingReportingOverflow(table.compressedSize(entry))
+            if overflow || end > limit(of: entry) { result.append(entry) }
+        }
+        return result
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import ZipIndex
+
+/// A subcommand that opens one archive and writes results to stdout.
+///
+/// The shared `run()` owns everything the exit-code contract depends on, so
+/// that each command only says what it does with an archive (and a new
+/// subcommand, such as `find`, is one file plus its line in
+/// `Zipls.configuration`):
+/// - an archive that cannot be opened is reported and exits 2;
+/// - problems reported through ``Diagnostics`` set the exit status;
+/// - a closed pipe on stdout ends the command quietly with the status so
+///   far; any other write error is reported and exits 2.
+protocol ArchiveCommand: ParsableCommand {
+    /// The archive's path, as given on the command line.
+    var archivePath: String { get }
+
+    /// Does the command's work. Report bad entries and missing names
+    /// through `diagnostics`; throw only what writing to `output` throws.
+    func run(archive: ZipArchive, output: OutputBuffer, diagnostics: Diagnostics) throws(OutputError)
+}
+
+extension ArchiveCommand {
+    func run() throws {
+        let status = execute()
+        if status != .success { throw ExitCode(status.rawValue) }
+    }
+
+    /// Runs the command and returns the exit status; never throws.
+    func execute() -> ExitStatus {
+        let output = OutputBuffer()
+        let diagnostics = Diagnostics(archivePath: archivePath, output: output)
+        do throws(OutputError) {
+            let archive: ZipArchive
+            do {
+                archive = try ZipArchive(path: archivePath)
+            } catch {
+                try diagnostics.unreadable(error.description)
+                return diagnostics.status
+            }
+            try run(archive: archive, output: output, diagnostics: diagnostics)
+            try output.flush()
+            return diagnostics.status
+        } catch .brokenPipe {
+            return diagnostics.status
+        } catch {
+            diagnostics.progress?.clear()
+            Diagnostics.writeLine("zipls: \(error.message)")
+            return .unreadable
+        }
+    }
+}

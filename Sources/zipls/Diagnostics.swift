@@ -1,0 +1,83 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Error messages on standard error, and the exit status they imply.
+///
+/// Every message is one line, `zipls: ARCHIVE: cause`, so scripts can
+/// split them and people can tell which archive of several was at fault.
+/// Control characters (from a hostile entry name, say) are escaped: they
+/// must not break the one-line rule or drive the terminal.
+final class Diagnostics {
+    let archivePath: String
+    private let output: OutputBuffer
+    /// The worst status reported so far.
+    private(set) var status = ExitStatus.success
+    /// A progress line to wipe before writing, when one is showing.
+    var progress: ProgressLine?
+
+    init(archivePath: String, output: OutputBuffer) {
+        self.archivePath = archivePath
+        self.output = output
+    }
+
+    /// Reports a problem with an entry, or a name or pattern not found.
+    func entryProblem(_ message: String) throws(OutputError) {
+        try report(message, status: .badEntry)
+    }
+
+    /// Reports that the archive cannot be read.
+    func unreadable(_ message: String) throws(OutputError) {
+        try report(message, status: .unreadable)
+    }
+
+    func report(_ message: String, status: ExitStatus) throws(OutputError) {
+        self.status = max(self.status, status)
+        // What was written to stdout before the problem should appear
+        // before it when both go to one terminal.
+        try output.flush()
+        progress?.clear()
+        Self.writeLine("zipls: \(Self.escaped(archivePath)): \(Self.escaped(message))")
+    }
+
+    /// Writes a line to standard error, unbuffered. Failures are ignored:
+    /// there is nowhere left to report them.
+    static func writeLine(_ line: String) {
+        var text = line + "\n"
+        text.withUTF8 { bytes in
+            guard var next = UnsafeRawPointer(bytes.baseAddress) else { return }
+            var left = bytes.count
+            while left > 0 {
+                let written = write(STDERR_FILENO, next, left)
+                if written > 0 {
+                    next += written
+                    left -= written
+                } else if !(written < 0 && errno == EINTR) {
+                    return
+                }
+            }
+        }
+    }
+
+    /// `text` with control characters written as escapes (`\n`, `\x1b`).
+    static func escaped(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: result += "\\n"
+            case 0x0D: result += "\\r"
+            case 0x09: result += "\\t"
+            case 0 ..< 0x20, 0x7F:
+                let hex = String(scalar.value, radix: 16)
+                result += "\\x" + (hex.count < 2 ? "0" : "") + hex
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}

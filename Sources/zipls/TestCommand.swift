@@ -1,0 +1,82 @@
+import ArgumentParser
+import ZipIndex
+
+/// `zipls test ARCHIVE [PATTERN...]`: read every entry and check it, as
+/// `unzip -t` does.
+struct TestCommand: ArchiveCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test",
+        abstract: "Read and check every entry (or those matching PATTERN), as unzip -t does.",
+        discussion: """
+            Decompresses each entry and checks its size and CRC-32 against the \
+            central directory, along with its local header. Each bad entry is \
+            reported on stderr, one line naming the entry and the cause: CRC-32 \
+            or size mismatch, corrupt data, an unsupported compression method \
+            (only stored and deflated are decoded), encryption, a bad local \
+            header. A summary line closes the output on stdout:
+              ARCHIVE: N entries tested, no errors
+              ARCHIVE: N entries tested, K bad
+            Exit status 1 when an entry is bad or a PATTERN matches nothing.
+
+            When stderr is a terminal and the work takes more than half a \
+            second, a progress line is shown there (and wiped at the end).
+            """
+    )
+
+    @Argument(help: "The zip archive.")
+    var archive: String
+
+    @Argument(help: "Shell globs (*, ?, [...]) matched against whole names; test only the entries matching one.")
+    var patterns: [String] = []
+
+    var archivePath: String { archive }
+
+    func run(archive: ZipArchive, output: OutputBuffer, diagnostics: Diagnostics) throws(OutputError) {
+        var selection = EntrySelection(patterns: patterns)
+        let entries = archive.entries
+        var selected: [Int] = []
+        var totalBytes: UInt64 = 0
+        for entry in entries where selection.includes(entry) {
+            selected.append(entry.index)
+            totalBytes &+= entry.uncompressedSize
+        }
+        let progress = ProgressLine(label: "zipls: testing \(Diagnostics.escaped(self.archive))",
+                                    totalBytes: totalBytes, totalEntries: selected.count)
+        diagnostics.progress = progress
+        defer {
+            progress.clear()
+            diagnostics.progress = nil
+        }
+
+        var bad = 0
+        for index in selected {
+            let entry = entries[index]
+            var done: UInt64 = 0
+            do {
+                try archive.read(entry) { chunk in
+                    done &+= UInt64(chunk.count)
+                    progress.advance(bytes: chunk.count)
+                }
+            } catch {
+                // A read error of an archive that opened (even an I/O error
+                // or a truncated entry) is a bad entry: exit 1, not 2.
+                bad += 1
+                try diagnostics.entryProblem((error as? ZipError)?.description ?? "\(error) in entry \"\(entry.name)\"")
+            }
+            progress.finishEntry(remainingBytes: entry.uncompressedSize &- min(done, entry.uncompressedSize))
+        }
+        progress.clear()
+
+        try selection.reportUnmatched(to: diagnostics)
+        try output.write(Diagnostics.escaped(self.archive))
+        try output.write(": " as StaticString)
+        try output.write(decimal: UInt64(selected.count))
+        try output.write(selected.count == 1 ? " entry tested, " as StaticString : " entries tested, ")
+        if bad == 0 {
+            try output.write("no errors\n" as StaticString)
+        } else {
+            try output.write(decimal: UInt64(bad))
+            try output.write(" bad\n" as StaticString)
+        }
+    }
+}

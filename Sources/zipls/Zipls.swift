@@ -1,0 +1,57 @@
+import ArgumentParser
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The root command. `zipls ARCHIVE` runs `list`, its default subcommand.
+@main
+struct Zipls: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "zipls",
+        abstract: "Inspect zip archives: list, describe, test, and print entries.",
+        discussion: """
+            COMMANDS
+              zipls ARCHIVE [PATTERN...]   the same as zipls list ARCHIVE [PATTERN...]
+              (write `zipls list ARCHIVE` when the archive is named like a command).
+              Run `zipls help COMMAND` for a command's options and output format.
+
+            PATTERNS
+              Shell globs matched against whole entry names, as unzip matches them:
+              *  any run of characters, / included     ?  one character
+              [abc] [a-z]  one of a set                [!abc]  one not in the set
+              \\  makes the next character literal
+              Quote them, so that the shell does not expand them.
+
+            OUTPUT
+              Results go to stdout. Errors go to stderr, one line each:
+                zipls: ARCHIVE: cause
+              naming the entry when there is one. When stdout is closed early
+              (zipls ... | head), zipls stops quietly.
+
+            EXIT STATUS
+              0   success
+              1   the archive was read, but an entry is bad (CRC-32 or size
+                  mismatch, corrupt data, unsupported method, encrypted),
+                  or a named entry or a pattern was not found
+              2   the archive cannot be read (no such file, not a zip
+                  archive, truncated, malformed structure), or stdout
+                  cannot be written
+              64  usage error: unknown option, missing or extra argument
+            """,
+        subcommands: [ListCommand.self, InfoCommand.self, TestCommand.self, CatCommand.self],
+        defaultSubcommand: ListCommand.self
+    )
+
+    static func main() {
+        // A closed pipe must not kill us with SIGPIPE (a signal is a crash
+        // to the caller): writes fail with EPIPE instead, which ends the
+        // command quietly.
+        signal(SIGPIPE, SIG_IGN)
+        main(nil)
+    }
+}

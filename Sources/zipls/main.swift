@@ -1,2 +1,0 @@
-// Placeholder: the zipls issue replaces this file.
-print("zipls: not yet implemented")

@@ -1,0 +1,225 @@
+import Foundation
+import Testing
+@testable import ZipIndex
+
+/// The hostile table: each case gives a typed error, or a correct listing
+/// where the archive is legal; none traps, none takes a second.
+@Suite("Hostile input")
+struct HostileInputTests {
+    /// Opens, lists, looks up and reads everything; returns the first error.
+    @discardableResult
+    static func exercise(_ bytes: [UInt8], limits: ReadLimits = .default) -> ZipError? {
+        let start = ContinuousClock.now
+        defer { #expect(ContinuousClock.now - start < .seconds(1), "an input took over a second") }
+        let archive: ZipArchive
+        do { archive = try ZipArchive(bytes: bytes, limits: limits) } catch { return error }
+        var first: ZipError?
+        _ = archive.overlappingEntries
+        for entry in archive.entries {
+            _ = entry.name
+            _ = entry.safeRelativePath
+            #expect(archive.entry(named: entry.name) != nil)
+            do { _ = try archive.read(entry) } catch { first = first ?? error }
+            _ = try? archive.details(of: entry)
+        }
+        _ = archive.directories
+        return first
+    }
+
+    // MARK: Overlapping entries
+
+    /// Fifield's quoted overlap in miniature: "a"'s stored data quotes the
+    /// whole local header and data of "b".
+    static func quotedOverlap() -> [UInt8] {
+        let kernel = Array("kernel data kernel data".utf8)
+        let b = HandmadeArchive.localHeader(name: "b", data: kernel) + kernel
+        let aHeader = HandmadeArchive.localHeader(name: "a", data: b)
+        let bOffset = aHeader.count  // a's data is b's local header and data
+        var out = aHeader + b
+        let directoryOffset = out.count
+        out += HandmadeArchive.centralHeader(name: "a", data: b, offset: 0)
+        out += HandmadeArchive.centralHeader(name: "b", data: kernel, offset: bOffset)
+        out += HandmadeArchive.endRecord(count: 2, directorySize: out.count - directoryOffset, directoryOffset: directoryOffset)
+        return out
+    }
+
+    @Test func quotedOverlapIsRefused() throws {
+        let archive = try ZipArchive(bytes: Self.quotedOverlap())
+        #expect(archive.overlappingEntries.map(\.name) == ["a"])
+        let error = expectZipError(.overlappingEntries) { _ = try archive.read(try #require(archive.entry(named: "a"))) }
+        #expect(error?.entry == "a")
+        #expect(try archive.read(try #require(archive.entry(named: "b"))) == Array("kernel data kernel data".utf8))
+    }
+
+    @Test func fullOverlapIsRefused() throws {
+        // Three directory entries, one local header (and one name).
+        let data = Array(repeating: UInt8(ascii: "z"), count: 100)
+        let bytes = HandmadeArchive.build([
+            .init(name: Array("k".utf8), data: data),
+            .init(name: Array("k".utf8), data: data, localHeaderOffset: 0),
+            .init(name: Array("k".utf8), data: data, localHeaderOffset: 0),
+        ])
+        let archive = try ZipArchive(bytes: bytes)
+        #expect(archive.overlappingEntries.count == 3)
+        for entry in archive.entries {
+            expectZipError(.overlappingEntries) { _ = try archive.read(entry) }
+        }
+    }
+
+    @Test func overlapsCanBeAllowedExplicitly() throws {
+        let archive = try ZipArchive(bytes: Self.quotedOverlap(), limits: .unlimited)
+        #expect(try archive.read(try #require(archive.entry(named: "a"))).count > 0)
+    }
+
+    /// Wheels and jars that ship on this machine: CPython's bundled pip and
+    /// setuptools, its test wheels, Debian's Java libraries. CPython's own
+    /// overlap check had false positives (PR #110016); ours must have none.
+    static var realWorldArchives: [String] {
+        var found: [String] = []
+        let fm = FileManager.default
+        for root in ["/root/.pyenv/versions", "/usr/share/java", "/usr/lib/jvm"] {
+            guard let walker = fm.enumerator(atPath: root) else { continue }
+            while let item = walker.nextObject() as? String {
+                if item.hasSuffix(".whl") || item.hasSuffix(".jar") { found.append(root + "/" + item) }
+                if found.count >= 40 { return found }
+            }
+        }
+        return found
+    }
+
+    @Test func realWorldWheelsAndJarsHaveNoOverlaps() throws {
+        let archives = Self.realWorldArchives
+        try #require(archives.count >= 3, "no wheels or jars found on this machine")
+        for path in archives {
+            let archive = try ZipArchive(path: path)
+            #expect(archive.overlappingEntries.isEmpty, "\(path)")
+            for entry in archive.entries where entry.method.isSupported && !entry.isEncrypted {
+                do { _ = try archive.read(entry) } catch {
+                    Issue.record("\(path): \(error)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: Fixture.all)
+    func fixturesHaveNoOverlaps(_ name: String) throws {
+        guard let archive = try? Fixture.open(name) else { return }
+        #expect(archive.overlappingEntries.isEmpty)
+    }
+
+    // MARK: Read limits
+
+    @Test func entryLargerThanTheLimitIsRefusedBeforeReading() throws {
+        let archive = try Fixture.open("deflated.zip", limits: ReadLimits(maximumEntrySize: 100))
+        let big = try #require(archive.entries.first { $0.uncompressedSize > 100 })
+        let error = expectZipError(.limitExceeded) { _ = try archive.read(big) }
+        #expect(error?.detail?.contains("100") == true)
+        let small = try #require(archive.entries.first { $0.uncompressedSize <= 100 })
+        _ = try archive.read(small)
+    }
+
+    @Test func totalOutputIsCappedPerArchive() throws {
+        let archive = try Fixture.open("stored.zip", limits: ReadLimits(maximumTotalOutput: 4_000))
+        var refused = false
+        for _ in 0 ..< 10 {
+            for entry in archive.entries {
+                // (A non-exhaustive `catch where` over a typed throw hangs
+                // the Swift 6.3 compiler; keep this catch exhaustive.)
+                do { _ = try archive.read(entry) } catch {
+                    #expect(error.code == .limitExceeded)
+                    refused = true
+                }
+            }
+        }
+        #expect(refused)
+    }
+
+    @Test func impossibleCompressionRatioIsRefused() throws {
+        // A deflated entry that declares 3 GB from a few bytes.
+        var bytes = try Fixture.bytes("deflated.zip")
+        let archive = try ZipArchive(bytes: bytes)
+        let entry = archive.entries[0]
+        let directory = Int(archive.centralDirectoryOffset)
+        bytes = bytes.patching(directory + 24, le32Bytes(3_000_000_000))
+        let patched = try ZipArchive(bytes: bytes)
+        #expect(patched.entries[0].method == entry.method)
+        expectZipError(.limitExceeded) { _ = try patched.read(patched.entries[0]) }
+        // Without limits, the declared size still caps nothing here: the
+        // stream ends short, which is a size mismatch, not data.
+        let unlimited = try ZipArchive(bytes: bytes, limits: .unlimited)
+        expectZipError(.sizeMismatch) { _ = try unlimited.read(unlimited.entries[0]) }
+    }
+
+    @Test func entryCountAboveTheLimitIsRefusedAtOpen() throws {
+        expectZipError(.limitExceeded) {
+            _ = try Fixture.open("directories.zip", limits: ReadLimits(maximumEntryCount: 3))
+        }
+    }
+
+    // MARK: The table
+
+    @Test func storedEntryDeclaringAHugeSizeWithTinyDataIsAnError() throws {
+        let bytes = HandmadeArchive.build([.init(name: Array("big".utf8), data: Array("tiny".utf8), declaredSize: 0xFFFF_FFF0)])
+        #expect(Self.exercise(bytes)?.code == .sizeMismatch)
+        #expect(Self.exercise(bytes, limits: ReadLimits(maximumEntrySize: 1 << 20))?.code == .limitExceeded)
+    }
+
+    @Test func namesThatEscapeAreListedVerbatim() throws {
+        let names = ["../x", "/x", "a\\b", "nul\u{0}name", "dup", "dup"]
+        let bytes = HandmadeArchive.stored(names.map { ($0, Array($0.utf8)) })
+        let archive = try ZipArchive(bytes: bytes)
+        #expect(archive.entries.map(\.name) == names)
+        #expect(archive.entries.compactMap(\.safeRelativePath) == ["dup", "dup"])
+        #expect(archive.entry(named: "dup")?.index == 5)
+        #expect(Self.exercise(bytes) == nil)
+    }
+
+    @Test func baseOffsetOverflowIsAnError() throws {
+        // Go's TestBaseOffsetPlusOverflow: offset + size overflows 64 bits.
+        var bytes = Zip64Tests.handmade()
+        let record = try #require(bytes.lastIndex(ofSignature: 0x0606_4b50))
+        bytes = bytes.patching(record + 40, le64Bytes(UInt64.max - 10)).patching(record + 48, le64Bytes(UInt64.max - 20))
+        let error = Self.exercise(bytes)
+        let code = error?.code
+        #expect(code == ZipError.Code.invalidCentralDirectory || code == ZipError.Code.invalidZip64EndRecord)
+    }
+
+    @Test func tenThousandSeededBitFlipsNeverTrap() throws {
+        var random = SeededRandom(seed: 0x5EED)
+        let seeds = try ["deflated.zip", "directories.zip", "zip64.zip", "prepended.zip", "data-descriptor.zip"].map(Fixture.bytes)
+        var errors = 0
+        for round in 0 ..< 10_000 {
+            var bytes = seeds[round % seeds.count]
+            for _ in 0 ... Int(random.next() % 3) {
+                let bit = Int(random.next() % UInt64(bytes.count * 8))
+                bytes[bit / 8] ^= UInt8(1 << (bit % 8))
+            }
+            if Self.exercise(bytes) != nil { errors += 1 }
+        }
+        #expect(errors > 0)  // the flips do hit structure
+    }
+
+    @Test(arguments: ["exe_with_zip", "exe_with_z64", "zip_cp437_header.zip", "zipdir.zip", "zipdir_backslash.zip"] as [String])
+    func cpythonTestArchivesRead(_ name: String) throws {
+        let path = "/root/.pyenv/versions/3.13.0/lib/python3.13/test/archivetestdata/" + name
+        try #require(FileManager.default.fileExists(atPath: path), "CPython 3.13's test data is missing")
+        let archive = try ZipArchive(path: path)
+        #expect(archive.count > 0)
+        for entry in archive.entries { _ = try archive.read(entry) }
+        if name.hasPrefix("exe_with") { #expect(archive.prependedBytes > 0) }
+        if name == "exe_with_z64" { #expect(archive.isZip64) }
+    }
+}
+
+/// SplitMix64, so that the bit flips are the same on every run.
+struct SeededRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
