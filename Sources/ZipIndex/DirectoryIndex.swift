@@ -16,28 +16,68 @@ final class DirectoryIndex: Sendable {
         self.table = table
         let arena = table.arena.allBytes  // valid while `table` lives: it is a stored property
         var spans: [UInt64] = []
+        var hashes: [UInt64] = []
         // Upper bound for the scratch index: one directory per slash.
         let slashes = arena.reduce(into: 0) { count, byte in if byte == UInt8(ascii: "/") { count += 1 } }
         var scratch = NameIndex(expectedCount: slashes)
+        // A hostile name can hold 32,000 slashes, and many names can share
+        // such a path; the work per name must stay linear in its length.
+        // Prefix hashes are computed incrementally, in one pass. A prefix is
+        // inserted only after all shorter ones, so the longest prefix that
+        // is already known proves the shorter ones are too: search from the
+        // longest down and stop there.
+        var prefixes: [(span: UInt64, hash: UInt64)] = []
         for entry in 0 ..< table.count {
             let range = table.nameRange(entry)
-            for position in range where arena[position] == UInt8(ascii: "/") {
-                let span = UInt64(range.lowerBound) << 32 | UInt64(position + 1 - range.lowerBound)
-                let prefix = Self.bytes(of: span, in: arena)
-                let hash = NameIndex.hash(prefix)
-                let known = scratch.find(hash: hash) { FileTable.bytesEqual(Self.bytes(of: spans[Int($0)], in: arena), prefix) }
-                if known == nil {
-                    scratch.insert(hash: hash, id: UInt32(spans.count)) { _ in false }
-                    spans.append(span)
+            prefixes.removeAll(keepingCapacity: true)
+            var state = Self.seed
+            for position in range {
+                state = Self.step(state, arena[position])
+                if arena[position] == UInt8(ascii: "/") {
+                    let span = UInt64(range.lowerBound) << 32 | UInt64(position + 1 - range.lowerBound)
+                    prefixes.append((span, Self.finish(state)))
                 }
+            }
+            var firstMissing = prefixes.count
+            while firstMissing > 0 {
+                let (span, hash) = prefixes[firstMissing - 1]
+                let prefix = Self.bytes(of: span, in: arena)
+                let known = scratch.find(hash: hash) { FileTable.bytesEqual(Self.bytes(of: spans[Int($0)], in: arena), prefix) }
+                if known != nil { break }
+                firstMissing -= 1
+            }
+            for (span, hash) in prefixes[firstMissing...] {
+                scratch.insert(hash: hash, id: UInt32(spans.count)) { _ in false }
+                spans.append(span)
+                hashes.append(hash)
             }
         }
         var index = NameIndex(expectedCount: spans.count)
-        for (id, span) in spans.enumerated() {
-            index.insert(hash: NameIndex.hash(Self.bytes(of: span, in: arena)), id: UInt32(id)) { _ in false }
+        for (id, hash) in hashes.enumerated() {
+            index.insert(hash: hash, id: UInt32(id)) { _ in false }
         }
         self.spans = spans
         self.index = index
+    }
+
+    // FNV-1a, one byte at a time, so that every prefix's hash comes from the
+    // previous one; `finish` mixes the bits the index uses (the high 32 for
+    // the slot, the low 8 for the tag).
+    private static let seed: UInt64 = 0xCBF2_9CE4_8422_2325
+
+    @inline(__always)
+    private static func step(_ state: UInt64, _ byte: UInt8) -> UInt64 {
+        (state ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    }
+
+    @inline(__always)
+    private static func finish(_ state: UInt64) -> UInt64 {
+        let product = (state ^ (state >> 29)).multipliedFullWidth(by: 0x9E37_79B9_7F4A_7C15)
+        return product.high ^ product.low
+    }
+
+    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        finish(bytes.reduce(seed, step))
     }
 
     private static func bytes(of span: UInt64, in arena: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
@@ -50,7 +90,7 @@ final class DirectoryIndex: Sendable {
 
     /// Whether `key`, which must end with `/`, names a directory.
     func contains(_ key: UnsafeRawBufferPointer) -> Bool {
-        let hash = NameIndex.hash(key)
+        let hash = Self.hash(key)
         let arena = table.arena.allBytes
         return index.find(hash: hash) { FileTable.bytesEqual(Self.bytes(of: spans[Int($0)], in: arena), key) } != nil
     }

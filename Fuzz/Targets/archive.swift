@@ -1,0 +1,115 @@
+// Fuzz target 1: open an archive from bytes in memory, list it, look up every
+// name, and read every entry, whole and streamed.
+//
+// Built by Fuzz/build.sh together with Sources/ZipIndex/*.swift as one module,
+// so internal API is visible. Anything but a clean return or a ZipError is a
+// finding: a trap (overflow, out-of-bounds, precondition), an ASan report, a
+// leak, a timeout (-timeout=5) or an allocation over -rss_limit_mb.
+//
+// The same operations run in Tests/ZipIndexTests/FuzzRegressionTests.swift;
+// keep the two in step.
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzArchive(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    exerciseArchive(bytes)
+    return 0
+}
+
+/// Fails loudly: the message shows in libFuzzer's crash report.
+func violated(_ message: @autoclosure () -> String, file: StaticString = #file, line: UInt = #line) -> Never {
+    fatalError("fuzz invariant violated: \(message())", file: file, line: line)
+}
+
+func exerciseArchive(_ bytes: [UInt8]) {
+    let archive: ZipArchive
+    do {
+        archive = try ZipArchive(bytes: bytes)
+    } catch {
+        _ = error.code  // typed throws: always a ZipError
+        return
+    }
+
+    _ = archive.comment
+    _ = archive.commentBytes
+    _ = archive.isZip64
+    _ = archive.prependedBytes
+    if archive.centralDirectoryOffset > archive.fileSize
+        || archive.centralDirectorySize > archive.fileSize - archive.centralDirectoryOffset {
+        violated("directory at \(archive.centralDirectoryOffset)+\(archive.centralDirectorySize) outside \(archive.fileSize) bytes")
+    }
+    if archive.count != archive.entries.count { violated("count \(archive.count) != entries \(archive.entries.count)") }
+
+    // List, and look up every name: by bytes and by String.
+    for entry in archive.entries {
+        let name = entry.name
+        _ = entry.isDirectory
+        _ = entry.isSymlink
+        _ = entry.isEncrypted
+        _ = entry.unixMode
+        _ = entry.modificationDate
+        _ = entry.method.name
+        _ = entry.localHeaderOffset
+        _ = entry.compressedSize
+        _ = entry.uncompressedSize
+        let nameBytes = entry.withUTF8Name { Array($0) }
+        if Array(name.utf8) != nameBytes { violated("name \(name) differs from its UTF-8 bytes") }
+        guard let found = nameBytes.withUnsafeBytes({ archive.entry(utf8Name: $0) }) else {
+            violated("entry \(entry.index) (\(name)) not found by its own name bytes")
+        }
+        if found.withUTF8Name({ Array($0) }) != nameBytes { violated("lookup of \(name) found \(found.name)") }
+        if found.index < entry.index { violated("lookup of \(name) found an earlier duplicate \(found.index)") }
+        if archive.entry(named: name) != found { violated("entry(named:) and entry(utf8Name:) disagree on \(name)") }
+        if archive.entry(named: name[...]) != found { violated("entry(named: Substring) disagrees on \(name)") }
+        if entry.isDirectory, !archive.directoryExists(name) { violated("directory entry \(name) not in directories") }
+        _ = try? archive.details(of: entry)
+    }
+    // Names that are not there.
+    _ = archive.entry(named: "")
+    _ = archive.entry(named: "\u{0}")
+    _ = archive.entry(named: "no/such/entry")
+
+    // Directories.
+    let directories = archive.directories
+    for directory in directories.prefix(64) {
+        if !archive.directoryExists(directory) { violated("listed directory \(directory) does not exist") }
+        _ = archive.contentsOfDirectory(directory)
+    }
+    _ = archive.contentsOfDirectory("")
+    _ = archive.directoryExists("")
+    _ = archive.directoryExists("/")
+
+    // Read every entry, whole and streamed; both must agree.
+    for entry in archive.entries {
+        let whole: Result<[UInt8], ZipError> = Result { () throws(ZipError) in try archive.read(entry) }
+        var streamed: [UInt8] = []
+        let streamResult: Result<Void, ZipError>
+        do {
+            try archive.read(entry) { chunk in
+                if chunk.count > 256 * 1024 { violated("chunk of \(chunk.count) bytes") }
+                streamed.append(contentsOf: chunk)
+                if UInt64(streamed.count) > entry.uncompressedSize {
+                    violated("stream passed \(streamed.count) bytes, more than the declared \(entry.uncompressedSize)")
+                }
+            }
+            streamResult = .success(())
+        } catch let error as ZipError {
+            streamResult = .failure(error)
+        } catch {
+            violated("streaming read threw a non-ZipError: \(error)")
+        }
+        switch (whole, streamResult) {
+        case (.success(let data), .success):
+            if UInt64(data.count) != entry.uncompressedSize {
+                violated("read \(data.count) bytes, declared \(entry.uncompressedSize)")
+            }
+            if data != streamed { violated("whole and streamed reads of \(entry.name) differ") }
+        case (.failure(let a), .failure(let b)):
+            if a.code != b.code { violated("whole read threw \(a), streamed threw \(b)") }
+        case (.success, .failure(let error)):
+            violated("whole read succeeded, streamed threw \(error)")
+        case (.failure(let error), .success):
+            violated("streamed read succeeded, whole read threw \(error)")
+        }
+    }
+}

@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A set of byte strings that answers `contains` for raw UTF-8 bytes without
+/// creating a `String`: the namespace-directory check on a warm miss and the
+/// directory-listing check must not allocate.
+///
+/// Open addressing with linear probing over a power-of-two table at most
+/// half full; the members live back to back in one arena.
+struct ByteStringSet: Sendable {
+    private var arena: [UInt8] = []
+    /// Member `i` is `arena[bounds[i] ..< bounds[i + 1]]`.
+    private var bounds: [Int] = [0]
+    /// Per slot: the member index, or -1 when empty.
+    private var slots: [Int32]
+    private var slotHashes: [UInt64]
+    private var mask: Int
+
+    init(minimumCapacity: Int = 0) {
+        var capacity = 8
+        while capacity < minimumCapacity * 2, capacity < 1 << 40 { capacity *= 2 }
+        slots = [Int32](repeating: -1, count: capacity)
+        slotHashes = [UInt64](repeating: 0, count: capacity)
+        mask = capacity - 1
+    }
+
+    var count: Int { bounds.count - 1 }
+
+    /// Adds `bytes`; returns whether they were new.
+    @discardableResult
+    mutating func insert(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let hash = Self.hash(bytes)
+        if find(bytes, hash: hash) != nil { return false }
+        guard count < Int(Int32.max) - 1 else { return false }
+        if (count + 1) * 2 > slots.count { grow() }
+        let member = count
+        arena.append(contentsOf: bytes)
+        bounds.append(arena.count)
+        place(member: member, hash: hash)
+        return true
+    }
+
+    /// Whether `bytes` is a member. Allocates nothing.
+    @inline(__always)
+    func contains(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        find(bytes, hash: Self.hash(bytes)) != nil
+    }
+
+    private func find(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let member = Int(slots[slot])
+            if member < 0 { return nil }
+            if slotHashes[slot] == hash, equals(member, bytes) { return member }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private func equals(_ member: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        let start = bounds[member]
+        let end = bounds[member + 1]
+        guard end - start == bytes.count else { return false }
+        if bytes.isEmpty { return true }
+        return arena.withUnsafeBytes { arena in
+            guard let base = arena.baseAddress, let other = bytes.baseAddress else { return false }
+            return memcmp(base + start, other, bytes.count) == 0
+        }
+    }
+
+    private mutating func place(member: Int, hash: UInt64) {
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while slots[slot] >= 0 { slot = (slot + 1) & mask }
+        slots[slot] = Int32(truncatingIfNeeded: member)
+        slotHashes[slot] = hash
+    }
+
+    private mutating func grow() {
+        let capacity = slots.count * 2
+        slots = [Int32](repeating: -1, count: capacity)
+        slotHashes = [UInt64](repeating: 0, count: capacity)
+        mask = capacity - 1
+        for member in 0 ..< count {
+            let hash = arena.withUnsafeBytes { arena in
+                Self.hash(UnsafeRawBufferPointer(rebasing: arena[bounds[member] ..< bounds[member + 1]]))
+            }
+            place(member: member, hash: hash)
+        }
+    }
+
+    /// A fast 64-bit hash: eight bytes at a time, each folded in with a
+    /// 64×64→128-bit multiply.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        let n = bytes.count
+        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(truncatingIfNeeded: n)
+        var i = 0
+        while i + 8 <= n {
+            h = fold(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self), 0x9E37_79B9_7F4A_7C15)
+            i += 8
+        }
+        var last: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            last |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = fold(h ^ last, 0xA076_1D64_78BD_642F)
+        return fold(h, 0xE703_7ED1_A0B4_28DB)
+    }
+
+    @inline(__always)
+    private static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let product = a.multipliedFullWidth(by: b)
+        return product.high ^ product.low
+    }
+}

@@ -1,0 +1,58 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The few POSIX file operations the library needs, without Foundation.
+enum FileIO {
+    /// The names in a directory, "." and ".." excluded; nil if it cannot be read.
+    static func listDirectory(_ path: String) -> ByteStringSet? {
+        guard !path.utf8.contains(0), let directory = opendir(path) else { return nil }
+        defer { closedir(directory) }
+        var names = ByteStringSet(minimumCapacity: 32)
+        while let entry = readdir(directory) {
+            withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let length = raw.firstIndex(of: 0) ?? raw.count
+                let name = UnsafeRawBufferPointer(rebasing: raw[0 ..< length])
+                if length == 1, name[0] == UInt8(ascii: ".") { return }
+                if length == 2, name[0] == UInt8(ascii: "."), name[1] == UInt8(ascii: ".") { return }
+                names.insert(name)
+            }
+        }
+        return names
+    }
+
+    /// The whole content of a regular file.
+    static func readFile(_ path: String) throws(ImporterError) -> [UInt8] {
+        guard !path.utf8.contains(0) else { throw ImporterError(.resourceNotFound, path: path) }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw systemError(errno == ENOENT || errno == ENOTDIR ? .resourceNotFound : .unreadable, path) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw systemError(.unreadable, path) }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            throw ImporterError(.resourceNotFound, path: path, detail: "not a regular file")
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(max(0, Int(truncatingIfNeeded: info.st_size)))
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { buffer in read(fd, buffer.baseAddress, buffer.count) }
+            if n > 0 {
+                bytes.append(contentsOf: chunk[0 ..< n])
+            } else if n == 0 {
+                return bytes
+            } else if errno != EINTR {
+                throw systemError(.unreadable, path)
+            }
+        }
+    }
+
+    static func systemError(_ code: ImporterError.Code, _ path: String, _ operation: String? = nil) -> ImporterError {
+        let number = errno
+        let message = String(cString: strerror(number))
+        let prefix = operation.map { "\($0): " } ?? ""
+        return ImporterError(code, path: path, detail: "\(prefix)\(message) (errno \(number))")
+    }
+}

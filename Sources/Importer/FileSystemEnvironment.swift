@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import ZipIndex
+
+/// The clocks and the `stat` the caches use, gathered so that tests can
+/// replace them: a file system whose timestamps never move is the only way
+/// to show, deterministically, what happens on one with coarse granularity
+/// (the kernel always moves ctime on a real one).
+struct FileSystemEnvironment: Sendable {
+    /// `stat(path)`, or nil when the path cannot be stat'ed.
+    var stat: @Sendable (String) -> FileStamp?
+    /// The identity of an archive as it was opened.
+    var stampOfOpened: @Sendable (ZipArchive, String) -> FileStamp?
+    /// Wall-clock time (comparable with file timestamps), in nanoseconds.
+    var wallClockNs: @Sendable () -> Int64
+    /// Monotonic time for time-to-live, in nanoseconds.
+    var monotonicNs: @Sendable () -> Int64
+
+    static let live = FileSystemEnvironment(
+        stat: { FileStamp.of(path: $0) },
+        stampOfOpened: { archive, _ in archive.fileIdentity.map(FileStamp.init) },
+        wallClockNs: { clockNanoseconds(CLOCK_REALTIME) },
+        monotonicNs: { clockNanoseconds(CLOCK_MONOTONIC) }
+    )
+
+    static func clockNanoseconds(_ clock: clockid_t) -> Int64 {
+        var time = timespec()
+        guard clock_gettime(clock, &time) == 0 else { return 0 }
+        let seconds = Int64(truncatingIfNeeded: time.tv_sec)
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? .max : whole &+ Int64(truncatingIfNeeded: time.tv_nsec)
+    }
+}

@@ -1,2 +1,0 @@
-// Placeholder: the Importer issue replaces this file.
-import ZipIndex
