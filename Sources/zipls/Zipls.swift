@@ -43,7 +43,7 @@ struct Zipls: ParsableCommand {
                   cannot be written
               64  usage error: unknown option, missing or extra argument
             """,
-        subcommands: [ListCommand.self, InfoCommand.self, TestCommand.self, CatCommand.self],
+        subcommands: [ListCommand.self, InfoCommand.self, TestCommand.self, CatCommand.self, FindCommand.self],
         defaultSubcommand: ListCommand.self
     )
 
