@@ -22,6 +22,7 @@ let package = Package(
             name: "zipbench",
             dependencies: [
                 .product(name: "ZipIndex", package: "ZipIndex"),
+                .product(name: "Importer", package: "ZipIndex"),
             ]
         ),
         .executableTarget(

@@ -95,9 +95,8 @@ final class DirectoryIndex: Sendable {
         return index.find(hash: hash) { FileTable.bytesEqual(Self.bytes(of: spans[Int($0)], in: arena), key) } != nil
     }
 
-    /// Every directory name, in the order first seen in the directory.
-    var names: [String] {
-        let arena = table.arena.allBytes
-        return spans.map { String(decoding: Self.bytes(of: $0, in: arena), as: UTF8.self) }
+    /// The `position`th directory name, in the order first seen.
+    func name(_ position: Int) -> String {
+        String(decoding: Self.bytes(of: spans[position], in: table.arena.allBytes), as: UTF8.self)
     }
 }

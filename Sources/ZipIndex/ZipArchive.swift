@@ -164,8 +164,20 @@ public struct ZipArchive: Sendable {
     }
 
     /// Every directory, explicit or implied, each ending with `/`, in the
-    /// order first seen in the central directory.
-    public var directories: [String] { storage.directoryIndex.names }
+    /// order first seen in the central directory. Names are built as they
+    /// are read: one hostile 64 KiB name can imply 32,000 directories.
+    public var directories: Directories { Directories(index: storage.directoryIndex) }
+
+    /// The directories of an archive, explicit or implied.
+    public struct Directories: RandomAccessCollection, Sendable {
+        let index: DirectoryIndex
+        public var startIndex: Int { 0 }
+        public var endIndex: Int { index.count }
+        public subscript(position: Int) -> String {
+            precondition(position >= 0 && position < index.count, "directory index out of range")
+            return index.name(position)
+        }
+    }
 
     /// The names of the entries and directories directly inside `path`
     /// (empty for the root), relative to it, directories ending with `/`,
