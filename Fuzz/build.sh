@@ -38,7 +38,7 @@ else
     for f in Fuzz/Targets/*.swift; do TARGETS+=("$(basename "$f" .swift)"); done
 fi
 
-ZIPINDEX_SOURCES=(Sources/ZipIndex/*.swift)
+ZIPINDEX_SOURCES=("$ROOT"/Sources/ZipIndex/*.swift)
 
 # up_to_date BINARY SOURCE...: whether BINARY exists and is newer than every SOURCE.
 up_to_date() {
@@ -55,12 +55,14 @@ build_target() {
     local target=$1
     local binary=$BIN/$target
     local log=$OUT/build/$target.log
+    # swiftc -wmo -g leaves <module>-1.swiftmodule and friends in the working
+    # directory: run it in a scratch one (this function runs in a subshell).
+    local work=$OUT/build/$target
     case $target in
     importer)
-        local importer_sources=(Sources/Importer/*.swift)
+        local importer_sources=("$ROOT"/Sources/Importer/*.swift)
         up_to_date "$binary" "${ZIPINDEX_SOURCES[@]}" "${importer_sources[@]}" "Fuzz/Targets/$target.swift" && return 0
-        local work=$OUT/build/$target
-        rm -rf "$work" && mkdir -p "$work"
+        rm -rf "$work" && mkdir -p "$work" && cd "$work"
         # ZipIndex and Importer as real modules (Importer says `import ZipIndex`),
         # then the target linked against both.
         "$SWIFTC" "${FLAGS[@]}" -module-name ZipIndex -emit-module -emit-module-path "$work/ZipIndex.swiftmodule" \
@@ -68,12 +70,13 @@ build_target() {
         "$SWIFTC" "${FLAGS[@]}" -module-name Importer -I "$work" -emit-module -emit-module-path "$work/Importer.swiftmodule" \
             -emit-library -static -o "$work/libImporter.a" -wmo "${importer_sources[@]}" >>"$log" 2>&1 &&
         "$SWIFTC" "${FLAGS[@]}" -module-name ImporterFuzz -I "$work" -L "$work" -lImporter -lZipIndex -lz \
-            "Fuzz/Targets/$target.swift" -o "$binary" >>"$log" 2>&1
+            "$ROOT/Fuzz/Targets/$target.swift" -o "$binary" >>"$log" 2>&1
         ;;
     *)
         up_to_date "$binary" "${ZIPINDEX_SOURCES[@]}" "Fuzz/Targets/$target.swift" && return 0
+        rm -rf "$work" && mkdir -p "$work" && cd "$work"
         "$SWIFTC" "${FLAGS[@]}" -module-name ZipIndexFuzz -lz -wmo \
-            "${ZIPINDEX_SOURCES[@]}" "Fuzz/Targets/$target.swift" -o "$binary" >"$log" 2>&1
+            "${ZIPINDEX_SOURCES[@]}" "$ROOT/Fuzz/Targets/$target.swift" -o "$binary" >"$log" 2>&1
         ;;
     esac
 }

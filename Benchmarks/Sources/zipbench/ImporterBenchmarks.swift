@@ -5,8 +5,8 @@ import ZipIndex
 import Glibc
 #endif
 
-/// The module names a benchmark finds in an archive: the first module, and
-/// the most deeply nested one, as fully qualified names.
+/// The names a benchmark finds in an archive: the top-level name of the
+/// first module, and the most deeply nested module's full name.
 struct ArchiveModules {
     var first: String
     var deepest: String
@@ -20,11 +20,13 @@ struct ArchiveModules {
             if parts.last == "__init__" { parts.removeLast() }
             guard !parts.isEmpty else { continue }
             let name = parts.joined(separator: ".")
-            if first == nil, parts.count == 1 { first = name }
+            // A top-level name the importer resolves at the archive root: a
+            // module, a package or a namespace portion.
+            if first == nil { first = parts[0] }
             if parts.count > (deepest?.depth ?? 0) { deepest = (parts.count, name) }
         }
         guard let deepest else { fail("\(path) holds no Python modules") }
-        self.first = first ?? deepest.name
+        self.first = first ?? deepest.name  // not reached: a module was seen
         self.deepest = deepest.name
     }
 }
