@@ -21,7 +21,6 @@ struct ByteCursor {
     }
 
     var remaining: Int { bytes.count - position }
-    var isAtEnd: Bool { position >= bytes.count }
 
     /// The file offset of the next byte to read.
     var offset: UInt64 { fileOffset &+ UInt64(position) }
@@ -84,11 +83,6 @@ struct ByteCursor {
     mutating func skip(_ count: Int) throws(ZipError) {
         try need(count)
         position += count
-    }
-
-    /// The unread bytes, without consuming them.
-    var rest: UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: bytes[position...])
     }
 }
 

@@ -47,9 +47,6 @@ struct CentralDirectoryHeader {
     /// Whether a ZIP64 extended information extra field was present.
     var hasZip64Extra = false
 
-    /// The whole header's length: the fixed part plus its three variable fields.
-    var length: Int { Self.fixedLength + name.count + extra.count + comment.count }
-
     /// The total length of the header at the front of `bytes`, or nil if the
     /// fixed part is not all there yet.
     static func length(at bytes: UnsafeRawBufferPointer) -> Int? {

@@ -243,7 +243,7 @@ public struct ZipArchive: Sendable {
     /// keep: its comment, extra field and extended times.
     public func details(of entry: ZipEntry) throws(ZipError) -> ZipEntryDetails {
         do {
-            let bytes = try reader(for: entry).centralHeaderBytes()
+            let bytes = try reader(for: entry, forData: false).centralHeaderBytes()
             return try bytes.withBytes { (raw) throws(ZipError) in
                 var cursor = ByteCursor(raw, fileOffset: centralDirectoryOffset + storage.table.centralHeaderOffset(entry.index))
                 return ZipEntryDetails(header: try CentralDirectoryHeader(&cursor))
@@ -253,13 +253,16 @@ public struct ZipArchive: Sendable {
         }
     }
 
-    private func reader(for entry: ZipEntry) throws(ZipError) -> EntryReader {
+    /// A reader for `entry`. Only data reads need the overlap limit, which
+    /// may sort every local header offset on first use.
+    private func reader(for entry: ZipEntry, forData: Bool = true) throws(ZipError) -> EntryReader {
         guard entry.table === storage.table else {
             throw ZipError(.io, entry: entry.name, detail: "the entry belongs to a different archive")
         }
+        let checksOverlap = forData && storage.limits.rejectsOverlappingEntries
         return EntryReader(source: storage.source, table: storage.table, entry: entry.index,
                            directoryOffset: storage.location.directoryOffset,
-                           dataLimit: storage.limits.rejectsOverlappingEntries ? storage.order.limit(of: entry.index) : nil)
+                           dataLimit: checksOverlap ? storage.order.limit(of: entry.index) : nil)
     }
 
     /// Applies the read limits to an entry about to be read.
