@@ -33,9 +33,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The hostile table (Fixtures/hostile), the seeded bit flips and
+        // truncations, shared by the library's and zipls's tests.
+        .target(
+            name: "HostileTable",
+            dependencies: ["ZipIndex"],
+            path: "Tests/HostileTable"
+        ),
         .testTarget(
             name: "ZipIndexTests",
-            dependencies: ["ZipIndex"]
+            dependencies: ["ZipIndex", "HostileTable"]
         ),
         .testTarget(
             name: "ImporterTests",
@@ -43,7 +50,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ziplsTests",
-            dependencies: ["zipls", "ZipIndex"]
+            dependencies: ["zipls", "ZipIndex", "HostileTable"]
         ),
     ],
     swiftLanguageModes: [.v6]

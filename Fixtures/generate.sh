@@ -151,3 +151,8 @@ rm -f -- "$HERE"/*.zip "$HERE"/*.jar
 cp -- "$OUT"/*.zip "$OUT"/*.jar "$HERE"/
 echo "wrote $(ls "$OUT" | wc -l) fixtures to $HERE"
 "$PY" "$HERE/make_fixtures.py" check "$HERE"
+
+# ------------------------------------------------------- hostile table ---
+# Fixtures/hostile/: crafted damage on zipfile-made archives, and Go's own
+# malicious test inputs read from its source (see make_hostile.py).
+"$PY" "$HERE/make_hostile.py"

@@ -4,7 +4,8 @@
 #   Fuzz/run.sh SECONDS [TARGET...]     # CI: Fuzz/run.sh 60
 #
 # Per target: the working corpus is Fuzz/out/corpus/<target>/ (gitignored),
-# seeded with Fuzz/corpus/<target>/ and the fixtures (Fixtures/*.zip, *.jar);
+# seeded with Fuzz/corpus/<target>/, the fixtures (Fixtures/*.zip, *.jar) and
+# the hostile table (Fixtures/hostile/*.zip);
 # libFuzzer runs with -max_total_time=SECONDS
 # -rss_limit_mb=2048 -timeout=5 -dict=Fuzz/zip.dict -print_final_stats=1.
 # Prints executions per second and total executions per target, and exits
@@ -64,7 +65,7 @@ for target in "${TARGETS[@]}"; do
     # Seed the working corpus (files from earlier runs stay). Regressions are
     # not seeds: swift test replays them, and one not yet fixed would stop
     # (or, if slow, starve) every run until it is.
-    for seed in Fuzz/corpus/"$target"/* Fixtures/*.zip Fixtures/*.jar; do
+    for seed in Fuzz/corpus/"$target"/* Fixtures/*.zip Fixtures/*.jar Fixtures/hostile/*.zip; do
         [ -f "$seed" ] && cp -n "$seed" "$corpus/" 2>/dev/null
     done
 

@@ -48,6 +48,9 @@ def entries_archive(size):
 # --------------------------------------------------------------------------
 
 
+# The modules the gh-103200 loop finds, ZipIndex and CPython alike.
+GH103200_MODULES = ("pyspark.sql.connect.proto.deep_module", "py4j.tests.java_gateway_test")
+
 class Runner:
     def __init__(self, args):
         self.args = args
@@ -706,7 +709,8 @@ class Comparison:
         pyspark, py4j = archive("pyspark-like.zip"), archive("py4j-like.zip")
         self.zipbench_gh103200 = True
         for round_index in range(self.rounds):
-            result = r.run(f"gh103200 ZipIndex (round {round_index + 1})", [r.bin["zipbench"], "gh103200", pyspark, py4j])
+            result = r.run(f"gh103200 ZipIndex (round {round_index + 1})", [
+                r.bin["zipbench"], "gh103200", f"{pyspark}:{GH103200_MODULES[0]}", f"{py4j}:{GH103200_MODULES[1]}"])
             if unsupported(result):
                 self.zipbench_gh103200 = False
                 self.skipped.append(("zipbench gh103200 (ZipIndex side of the gh-103200 loop)",
@@ -715,7 +719,7 @@ class Comparison:
             self.series("gh103200", "ZipIndex").add(result, key="perIterationNs", low="perIterationNs", high="perIterationNs")
         for version in ("3.11.7", "3.13.0"):
             result = r.run(f"gh103200 CPython {version}", r.python(version) + [
-                r.gh103200, f"{pyspark}:pyspark.sql.connect.proto.deep_module", f"{py4j}:py4j.tests.java_gateway_test"])
+                r.gh103200, f"{pyspark}:{GH103200_MODULES[0]}", f"{py4j}:{GH103200_MODULES[1]}"])
             self.series("gh103200", f"CPython {version}").add(result, key="perIterationNs")
 
     def report_gh103200(self):

@@ -85,7 +85,10 @@ struct CentralDirectoryLocation {
                 directoryEnd = zip64.position
             } else {
                 // APPNOTE 4.3.16: a single-disk archive numbers its only disk 0.
-                guard end.diskNumber == 0, end.directoryDisk == 0, end.entriesOnDisk == end.entryCount else {
+                // Its entries-on-this-disk field repeats the total and is not
+                // read, as Go and CPython do not read it: the total is then
+                // checked against the headers found (Go issue 11146).
+                guard end.diskNumber == 0, end.directoryDisk == 0 else {
                     throw ZipError(.multiDiskArchive, offset: endOffset,
                                    detail: "disk \(end.diskNumber), directory on disk \(end.directoryDisk)")
                 }
@@ -121,7 +124,10 @@ struct CentralDirectoryLocation {
             ZipError(.invalidZip64EndRecord, offset: locatorOffset, detail: detail)
         }
         // APPNOTE 4.3.15. Some writers put 0 disks in the count; 1 is right.
+        // When no 32-bit field needs ZIP64, a locator naming other disks is
+        // stray bytes that happen to hold its signature (Go issue 12449).
         guard locator.recordDisk == 0, locator.diskCount <= 1 else {
+            guard needed else { return nil }
             throw ZipError(.multiDiskArchive, offset: locatorOffset,
                            detail: "ZIP64 locator names disk \(locator.recordDisk) of \(locator.diskCount)")
         }
@@ -173,7 +179,8 @@ struct CentralDirectoryLocation {
                                detail: "\(name) is \(wide) in the ZIP64 record but \(narrow) in the end record")
             }
         }
-        guard record.diskNumber == 0, record.directoryDisk == 0, record.entriesOnDisk == record.entryCount else {
+        // As in the 32-bit record, the entries on this disk are not read.
+        guard record.diskNumber == 0, record.directoryDisk == 0 else {
             throw ZipError(.multiDiskArchive, offset: position,
                            detail: "disk \(record.diskNumber), directory on disk \(record.directoryDisk)")
         }

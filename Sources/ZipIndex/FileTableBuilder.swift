@@ -38,6 +38,13 @@ struct FileTableBuilder: ~Copyable {
 
     /// Reads the directory that `location` describes from `source`.
     static func build(source: ByteSource, location: CentralDirectoryLocation, limits: ReadLimits) throws(ZipError) -> FileTable {
+        // A count the directory cannot hold is a lie, whatever the limits
+        // (CVE-2021-33196 declares 2^64 - 1 entries in a 49-byte directory).
+        let room = location.directorySize / UInt64(CentralDirectoryHeader.fixedLength)
+        guard location.declaredEntryCount <= room else {
+            throw ZipError(.entryCountMismatch, offset: location.endRecordOffset,
+                           detail: "the archive declares \(location.declaredEntryCount) entries; a directory of \(location.directorySize) bytes holds at most \(room)")
+        }
         guard location.declaredEntryCount <= limits.maximumEntryCount else {
             throw ZipError(.limitExceeded, offset: location.endRecordOffset,
                            detail: "the archive declares \(location.declaredEntryCount) entries; the limit is \(limits.maximumEntryCount)")

@@ -65,19 +65,17 @@ final class LocalHeaderOrder: Sendable {
     }
 
     /// Entries that certainly overlap, found from the directory alone with
-    /// no I/O: ones sharing a local header, and ones whose local header plus
-    /// compressed data, at their smallest, run past their limit.
+    /// no I/O: ones sharing a local header, and ones whose 30-byte local
+    /// header plus compressed data run past their limit. The local name is
+    /// not counted: in a damaged archive it may be shorter than the central
+    /// one, and such an entry is a name mismatch, not an overlap. Reading
+    /// finds the overlaps this misses by a name's length.
     func overlappingEntries() -> [Int] {
         var result: [Int] = []
         for entry in 0 ..< table.count {
-            let record = table.records[entry]
-            // The local name equals the central one; its raw length is at
-            // least the decoded length unless it was transcoded or replaced.
-            let rawNameLength = record.info.contains(.unicodePathName) || record.info.contains(.cp437Name)
-                ? 0 : UInt64(table.nameRange(entry).count)
-            let start = table.localHeaderOffset(entry)
-            let (end, overflow) = (start + UInt64(LocalFileHeader.fixedLength) + rawNameLength)
-                .addingReportingOverflow(table.compressedSize(entry))
+            // Below the directory offset (checked at open): no overflow.
+            let start = table.localHeaderOffset(entry) + UInt64(LocalFileHeader.fixedLength)
+            let (end, overflow) = start.addingReportingOverflow(table.compressedSize(entry))
             if overflow || end > limit(of: entry) { result.append(entry) }
         }
         return result

@@ -14,7 +14,7 @@
 /// ```
 public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What went wrong.
-    public enum Code: Sendable, Hashable {
+    public enum Code: Sendable, Hashable, CaseIterable {
         /// The operating system refused an operation (open, stat, read).
         case io
         /// No end of central directory record was found: this is not a zip archive.

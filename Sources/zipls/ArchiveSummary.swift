@@ -15,8 +15,12 @@ struct ArchiveSummary {
     /// Entries whose name is absolute, climbs out with `..`, or holds a
     /// backslash (see ``UnsafeName``).
     var unsafeNames = 0
+    /// Entries whose data overlaps another's: an overlapping-entry zip bomb
+    /// (``ZipArchive/overlappingEntries``). Reading them fails.
+    var overlappingEntries = 0
 
     init(_ archive: ZipArchive) {
+        overlappingEntries = archive.overlappingEntries.count
         for entry in archive.entries {
             entryCount += 1
             uncompressedSize &+= entry.uncompressedSize

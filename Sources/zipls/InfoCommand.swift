@@ -17,15 +17,18 @@ struct InfoCommand: ArchiveCommand {
             stub, a #! line), the central directory's offset and size, the \
             compression methods used with their entry counts, and the number \
             of encrypted entries, of entries hidden by a later entry of the \
-            same name, and of names unsafe to extract (absolute or with a \
-            drive letter, climbing out with "..", or holding a backslash).
+            same name, of names unsafe to extract (absolute or with a \
+            drive letter, climbing out with "..", or holding a backslash), \
+            and of entries whose data overlaps another entry's (an \
+            overlapping-entry zip bomb; `zipls test` fails them).
 
             --json prints the same as one object: {"archive": str, \
             "entries": int, "uncompressedSize": int, "compressedSize": int, \
             "comment": str, "zip64": bool, "prependedBytes": int, \
             "centralDirectoryOffset": int, "centralDirectorySize": int, \
             "methods": [{"method": int, "name": str, "entries": int}], \
-            "encryptedEntries": int, "duplicateNames": int, "unsafeNames": int}
+            "encryptedEntries": int, "duplicateNames": int, "unsafeNames": int, \
+            "overlappingEntries": int}
             """
     )
 
@@ -69,6 +72,7 @@ struct InfoCommand: ArchiveCommand {
         try field("Encrypted entries", "\(summary.encryptedEntries)")
         try field("Duplicate names", "\(summary.duplicateNames)")
         try field("Unsafe names", "\(summary.unsafeNames)")
+        try field("Overlapping entries", "\(summary.overlappingEntries)")
     }
 
     private func writeJSON(_ archive: ZipArchive, _ summary: ArchiveSummary, to output: OutputBuffer) throws(OutputError) {
@@ -108,8 +112,9 @@ struct InfoCommand: ArchiveCommand {
         try output.write("]," as StaticString)
         try number("encryptedEntries", UInt64(summary.encryptedEntries))
         try number("duplicateNames", UInt64(summary.duplicateNames))
-        try output.writeJSONKey("unsafeNames")
-        try output.write(decimal: UInt64(summary.unsafeNames))
+        try number("unsafeNames", UInt64(summary.unsafeNames))
+        try output.writeJSONKey("overlappingEntries")
+        try output.write(decimal: UInt64(summary.overlappingEntries))
         try output.write("}\n" as StaticString)
     }
 }

@@ -29,6 +29,7 @@ struct InfoCommandTests {
             Encrypted entries:  0
             Duplicate names:    0
             Unsafe names:       0
+            Overlapping entries: 0
 
             """)
     }
@@ -48,6 +49,7 @@ struct InfoCommandTests {
             Encrypted entries:  0
             Duplicate names:    0
             Unsafe names:       0
+            Overlapping entries: 0
 
             """)
     }
@@ -93,6 +95,18 @@ struct InfoCommandTests {
             #expect(text.stdout.contains("\nUnsafe names:       5\n"))
             #expect(text.stdout.contains("\nDuplicate names:    2\n"))
         }
+    }
+
+    /// Fifield's full overlap (three entries, one local header) and quoted
+    /// overlap (one entry's data holds the next): counted without reading.
+    @Test func overlappingEntriesAreReported() throws {
+        let hostile = ZiplsProcess.fixtures.appendingPathComponent("hostile")
+        #expect(try info("overlap-full.zip", in: hostile)["overlappingEntries"] as? Int == 3)
+        #expect(try info("overlap-quoted.zip", in: hostile)["overlappingEntries"] as? Int == 1)
+        #expect(try info("stored.zip")["overlappingEntries"] as? Int == 0)
+        let text = try ZiplsProcess.zipls("info", "overlap-full.zip", in: hostile)
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("\nOverlapping entries: 3\n"), "\(text)")
     }
 
     @Test func commentIsQuotedAndEscapedOnOneLine() throws {

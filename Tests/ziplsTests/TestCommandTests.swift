@@ -54,6 +54,23 @@ struct TestCommandTests {
         ])
     }
 
+    /// Overlapping-entry zip bombs: each overlapped entry is a bad entry,
+    /// named, and the entries it quotes still test clean.
+    @Test func overlappingEntriesAreBadEntries() throws {
+        let hostile = ZiplsProcess.fixtures.appendingPathComponent("hostile")
+        let quoted = try ZiplsProcess.zipls(["test", "overlap-quoted.zip"], in: hostile)
+        #expect(quoted.status == 1)
+        #expect(quoted.stdout == "overlap-quoted.zip: 2 entries tested, 1 bad\n")
+        #expect(quoted.stderrLines == [
+            "zipls: overlap-quoted.zip: overlapping entries (possible zip bomb) in entry \"a\" at offset 0: the data ends at 158, past the next local header or the directory at 31",
+        ])
+        let full = try ZiplsProcess.zipls(["test", "overlap-full.zip"], in: hostile)
+        #expect(full.status == 1)
+        #expect(full.stdout == "overlap-full.zip: 3 entries tested, 3 bad\n")
+        #expect(full.stderrLines.count == 3)
+        #expect(full.stderrLines.allSatisfy { $0.hasPrefix("zipls: overlap-full.zip: overlapping entries (possible zip bomb) in entry \"k\"") })
+    }
+
     @Test func patternsLimitWhatIsTested() throws {
         let good = try run("crc-corrupt.zip", "good*")
         #expect(good.status == 0)

@@ -87,13 +87,24 @@ func benchmarkInvalidate(_ paths: [String], optOut: Bool) throws {
     ])
 }
 
-/// `zipbench gh103200 ARCHIVE...`: the loop from CPython gh-103200. Each
-/// iteration invalidates every cache, then finds one deep module in each
-/// archive by its fully qualified name.
-func benchmarkGH103200(_ paths: [String]) throws {
+/// `zipbench gh103200 ARCHIVE[:MODULE]...`: the loop from CPython
+/// gh-103200. Each iteration invalidates every cache, then finds one deep
+/// module in each archive by its fully qualified name: MODULE, or the most
+/// deeply nested module when none is given. (`compare.sh` names the modules
+/// it gives CPython's loop, so that both find the same ones.)
+func benchmarkGH103200(_ arguments: [String]) throws {
+    let pairs = arguments.map { argument -> (path: String, module: String?) in
+        // ARCHIVE:MODULE, split at the last colon when a dotted name follows.
+        if let colon = argument.lastIndex(of: ":"), !argument[argument.index(after: colon)...].contains("/"),
+           argument.index(after: colon) < argument.endIndex {
+            return (String(argument[..<colon]), String(argument[argument.index(after: colon)...]))
+        }
+        return (argument, nil)
+    }
+    let paths = pairs.map(\.path)
     waitPastRacyWindow(paths)
     let path = ImportPath(paths, cache: ImportCache())
-    let modules = try paths.map { try ArchiveModules($0).deepest }
+    let modules = try pairs.map { try $0.module ?? ArchiveModules($0.path).deepest }
     for module in modules where path.findSpec(module) == nil { fail("cannot find \(module)") }
     let iterations = sample(minimumRuns: 100, maximumRuns: 20_000, budgetNs: 1_000_000_000) {
         path.invalidateCaches()
