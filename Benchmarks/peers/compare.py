@@ -48,6 +48,9 @@ def entries_archive(size):
 # --------------------------------------------------------------------------
 
 
+# The whole-process row of zipls built as the README installs it.
+ZIPLS_STATIC = "zipls (--static-swift-stdlib)"
+
 # The modules the gh-103200 loop finds, ZipIndex and CPython alike.
 GH103200_MODULES = ("pyspark.sql.connect.proto.deep_module", "py4j.tests.java_gateway_test")
 
@@ -70,6 +73,7 @@ class Runner:
             "floor_once": os.path.join(p, "floor_once"),
             "proctime": os.path.join(p, "proctime"),
             "zipls": args.zipls,
+            "zipls-static": args.zipls_static,
         }
         self.pybench = os.path.join(HERE, "python", "pybench.py")
         self.gh103200 = os.path.join(HERE, "python", "gh103200.py")
@@ -568,6 +572,8 @@ class Comparison:
         ]
         if r.bin["zipls"]:
             programs.insert(3, ("zipls", [r.bin["zipls"]]))
+            if r.bin["zipls-static"]:
+                programs.insert(4, (ZIPLS_STATIC, [r.bin["zipls-static"]]))
         else:
             self.skipped.append(("zipls", self.r.args.zipls_why or "not built"))
         self.whole_programs = [name for name, _ in programs]
@@ -598,15 +604,19 @@ class Comparison:
         body = table(["entries", "process (stdout to /dev/null)", "median wall", "min – max", "peak RSS", "÷ C floor process"], rows)
         body += ("\n\nWhole processes, fork to exit, stdout to /dev/null, timed by `proctime` after one untimed warm-up run "
                  "(archives in the page cache). `floor_once` builds the C floor's table once and exits; with `--list` it also "
-                 "writes every name, as `zipls ARCHIVE` and `unzip -Z1 ARCHIVE` do. The last column divides by the "
-                 "index-only C process.")
+                 "writes every name, as `zipls ARCHIVE` and `unzip -Z1 ARCHIVE` do. `zipls` is `swift build -c release`; "
+                 "the static one adds `--static-swift-stdlib`, as the README installs it, so that start-up links no "
+                 "Swift runtime or Foundation library. The last column divides by the index-only C process.")
         self.sections.append(("Whole process: list an archive", body))
-        zipls = self.series("process", "zipls", "100k")
+        dynamic = self.series("process", "zipls", "100k")
+        static = self.series("process", ZIPLS_STATIC, "100k")
+        zipls = static if static.ok else dynamic
         floor = self.series("process", "floor: table+index (C, floor_once)", "100k")
+        also = (f"; dynamically linked {dynamic.median / floor.median:.2f}×" if static.ok and dynamic.ok else "")
         self.target("`zipls ARCHIVE > /dev/null` at 100k ≤ 1.5× C table+index floor (whole process)",
                     zipls.ok and floor.ok and zipls.median / floor.median,
                     lambda v: f"{v:.2f}× ({fmt_ns(zipls.median)} vs {fmt_ns(floor.median)}; ratio of minimums "
-                              f"{zipls.low / floor.low:.2f}×)", lambda v: v <= 1.5,
+                              f"{zipls.low / floor.low:.2f}×{also})", lambda v: v <= 1.5,
                     (self.r.args.zipls_why or "zipls not built") if not self.r.bin["zipls"] else
                     (zipls if not zipls.ok else floor).describe_error())
 
@@ -905,6 +915,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--zipls", default="")
+    parser.add_argument("--zipls-static", default="")
     parser.add_argument("--zipls-why", default="")
     parser.add_argument("--python311", default="", help="path of the CPython 3.11.7 interpreter")
     parser.add_argument("--python313", default="", help="path of the CPython 3.13.0 interpreter")

@@ -21,14 +21,18 @@ struct EntrySelection {
     /// one that matches anything is marked.
     mutating func includes(_ entry: ZipEntry) -> Bool {
         if globs.isEmpty { return true }
-        return entry.withUTF8Name { name in
-            var selected = false
-            for index in globs.indices where globs[index].matches(name) {
-                matched[index] = true
-                selected = true
-            }
-            return selected
+        return entry.withUTF8Name { includes(name: $0) }
+    }
+
+    /// Whether the entry named `name` (UTF-8) is selected.
+    mutating func includes(name: UnsafeRawBufferPointer) -> Bool {
+        if globs.isEmpty { return true }
+        var selected = false
+        for index in globs.indices where globs[index].matches(name) {
+            matched[index] = true
+            selected = true
         }
+        return selected
     }
 
     /// The patterns that matched no entry so far, in the order given.

@@ -52,7 +52,7 @@ struct InfoCommand: ArchiveCommand {
     private func writeText(_ archive: ZipArchive, _ summary: ArchiveSummary, to output: OutputBuffer) throws(OutputError) {
         func field(_ label: String, _ value: String) throws(OutputError) {
             try output.write(label + ":")
-            try output.write(repeating: 0x20, times: max(1, 20 - label.utf8.count - 1))
+            try output.write(repeating: 0x20, times: max(1, 21 - label.utf8.count - 1))
             try output.write(value)
             try output.write(byte: UInt8(ascii: "\n"))
         }

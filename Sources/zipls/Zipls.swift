@@ -52,6 +52,20 @@ struct Zipls: ParsableCommand {
         // to the caller): writes fail with EPIPE instead, which ends the
         // command quietly.
         signal(SIGPIPE, SIG_IGN)
+        let arguments = CommandLine.arguments.dropFirst()
+        if arguments.count == 1, let archive = arguments.first, isPlainArchive(archive) {
+            Glibc.exit(ListCommand.listing(archive).execute().rawValue)
+        }
         main(nil)
+    }
+
+    /// Whether `zipls ARGUMENT` lists the archive ARGUMENT, the tool's main
+    /// job, which then runs without the argument parser. Its parse reflects
+    /// over every subcommand's options: 7.8M instructions under callgrind,
+    /// about 2 ms, as long as listing 100k names takes. The parser still
+    /// handles anything that is or looks like an option or a command.
+    static func isPlainArchive(_ argument: String) -> Bool {
+        guard let first = argument.utf8.first, first != UInt8(ascii: "-") else { return false }
+        return argument != "help" && !configuration.subcommands.contains { $0._commandName == argument }
     }
 }

@@ -17,18 +17,18 @@ struct InfoCommandTests {
         let json = try info("entry-comments.zip")
         let comment = try #require(json["comment"] as? String)
         #expect(result.stdout == """
-            Archive:            entry-comments.zip
-            Entries:            \(json["entries"]!)
-            Size:               \(json["uncompressedSize"]!) bytes
-            Compressed size:    \(json["compressedSize"]!) bytes
-            Comment:            "\(comment)"
-            ZIP64:              no
-            Prepended bytes:    0
-            Central directory:  offset \(json["centralDirectoryOffset"]!), \(json["centralDirectorySize"]!) bytes
-            Methods:            \(((json["methods"] as? [[String: Any]]) ?? []).map { "\($0["name"]!) (\($0["entries"]!))" }.joined(separator: ", "))
-            Encrypted entries:  0
-            Duplicate names:    0
-            Unsafe names:       0
+            Archive:             entry-comments.zip
+            Entries:             \(json["entries"]!)
+            Size:                \(json["uncompressedSize"]!) bytes
+            Compressed size:     \(json["compressedSize"]!) bytes
+            Comment:             "\(comment)"
+            ZIP64:               no
+            Prepended bytes:     0
+            Central directory:   offset \(json["centralDirectoryOffset"]!), \(json["centralDirectorySize"]!) bytes
+            Methods:             \(((json["methods"] as? [[String: Any]]) ?? []).map { "\($0["name"]!) (\($0["entries"]!))" }.joined(separator: ", "))
+            Encrypted entries:   0
+            Duplicate names:     0
+            Unsafe names:        0
             Overlapping entries: 0
 
             """)
@@ -37,18 +37,18 @@ struct InfoCommandTests {
     @Test func exactTextForAKnownArchive() throws {
         let result = try ZiplsProcess.zipls("info", "comment.zip")
         #expect(result.stdout == """
-            Archive:            comment.zip
-            Entries:            1
-            Size:               56 bytes
-            Compressed size:    19 bytes
-            Comment:            "This is a zipfile comment."
-            ZIP64:              no
-            Prepended bytes:    0
-            Central directory:  offset 58, 55 bytes
-            Methods:            deflated (1)
-            Encrypted entries:  0
-            Duplicate names:    0
-            Unsafe names:       0
+            Archive:             comment.zip
+            Entries:             1
+            Size:                56 bytes
+            Compressed size:     19 bytes
+            Comment:             "This is a zipfile comment."
+            ZIP64:               no
+            Prepended bytes:     0
+            Central directory:   offset 58, 55 bytes
+            Methods:             deflated (1)
+            Encrypted entries:   0
+            Duplicate names:     0
+            Unsafe names:        0
             Overlapping entries: 0
 
             """)
@@ -92,8 +92,8 @@ struct InfoCommandTests {
             #expect(json["unsafeNames"] as? Int == 5)
             #expect(json["duplicateNames"] as? Int == 2)
             let text = try ZiplsProcess.zipls("info", "risky.zip", in: directory)
-            #expect(text.stdout.contains("\nUnsafe names:       5\n"))
-            #expect(text.stdout.contains("\nDuplicate names:    2\n"))
+            #expect(text.stdout.contains("\nUnsafe names:        5\n"))
+            #expect(text.stdout.contains("\nDuplicate names:     2\n"))
         }
     }
 
@@ -116,7 +116,7 @@ struct InfoCommandTests {
             builder.comment = Array("line one\nline \"two\"\u{1B}[31m".utf8)
             try builder.write(to: directory.appendingPathComponent("c.zip"))
             let text = try ZiplsProcess.zipls("info", "c.zip", in: directory)
-            #expect(text.stdout.contains("\nComment:            \"line one\\nline \\\"two\\\"\\u001b[31m\"\n"))
+            #expect(text.stdout.contains("\nComment:             \"line one\\nline \\\"two\\\"\\u001b[31m\"\n"))
             #expect(try info("c.zip", in: directory)["comment"] as? String == "line one\nline \"two\"\u{1B}[31m")
         }
         let max = try info("max-comment.zip")

@@ -23,6 +23,30 @@ struct ListCommandTests {
             """)
     }
 
+    /// `zipls ARCHIVE` alone skips the argument parser (Zipls.isPlainArchive);
+    /// it must do exactly what `zipls list ARCHIVE` does, failures included.
+    @Test(arguments: ["wheel-like.zip", "duplicate-names.zip", "empty.zip", "comment-truncated.zip", "no-such.zip", "hostile/escaping-names.zip"] as [String])
+    func loneArchiveArgumentListsExactlyAsListDoes(_ archive: String) throws {
+        let bare = try ZiplsProcess.zipls([archive])
+        let list = try ZiplsProcess.zipls(["list", archive])
+        #expect(bare.status == list.status)
+        #expect(bare.stdoutBytes == list.stdoutBytes)
+        #expect(bare.stderr == list.stderr)
+        #expect(!bare.signaled)
+    }
+
+    /// A lone argument spelled like a command or an option goes to the
+    /// parser: `zipls info` is `info` missing its archive (usage, 64).
+    @Test func loneCommandNameIsNotTakenForAnArchive() throws {
+        let info = try ZiplsProcess.zipls(["info"])
+        #expect(info.status == 64)
+        let help = try ZiplsProcess.zipls(["help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE"))
+        let version = try ZiplsProcess.zipls(["--no-such-option"])
+        #expect(version.status == 64)
+    }
+
     @Test func bareArchiveArgumentMeansList() throws {
         for arguments in [["-l"], ["--json"], [], ["*.txt"]] {
             let bare = try ZiplsProcess.zipls(["mixed.zip"] + arguments)
