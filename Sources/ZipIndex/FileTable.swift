@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One entry of the file table: a fixed 40-byte record.
 ///
 /// Offsets and sizes take 32 bits, as in a zip32 directory. An entry with any
@@ -43,6 +45,12 @@ struct EntryRecord {
 /// arena with every name as UTF-8, and a hash index over the names. Lookup
 /// hashes the caller's bytes and compares them with the arena, so it
 /// creates no `String` and allocates nothing.
+///
+/// The hash index is built by the first lookup, from hashes computed while
+/// parsing: opening and listing an archive never pay for it (at 100k
+/// entries its inserts were 1.5 ms of `zipls ARCHIVE`'s 17 ms). Built once
+/// under a lock and published through an atomic pointer, so that a lookup
+/// costs one acquiring load, and no reference counting, on top of the probe.
 final class FileTable: Sendable {
     let records: TableBuffer<EntryRecord>
     /// Every name, decoded to UTF-8, back to back.
@@ -50,21 +58,71 @@ final class FileTable: Sendable {
     /// Offsets and sizes of wide entries: (local header offset, compressed
     /// size, uncompressed size, central header offset) per entry.
     let wide: TableBuffer<UInt64>
-    let index: NameIndex
+    /// The address of the `NameIndex`, once built; 0 before the first
+    /// lookup. (An integer: `Atomic` of a pointer is not `Sendable`.)
+    private let builtIndex = Atomic<UInt>(0)
+    /// Each name's hash, made while its bytes were in cache; the build
+    /// consumes them and leaves an empty buffer.
+    private let pendingHashes: Mutex<TableBuffer<UInt64>>
 
     init(records: consuming TableBuffer<EntryRecord>, arena: consuming TableBuffer<UInt8>,
-         wide: consuming TableBuffer<UInt64>, index: consuming NameIndex) {
+         wide: consuming TableBuffer<UInt64>, hashes: consuming TableBuffer<UInt64>) {
         self.records = records
         self.arena = arena
         self.wide = wide
-        self.index = index
+        pendingHashes = Mutex(hashes)
+    }
+
+    deinit {
+        if let index = published {
+            index.deinitialize(count: 1)
+            index.deallocate()
+        }
     }
 
     var count: Int { records.count }
 
-    /// The bytes the table holds, from its buffers' capacities.
+    /// The bytes the table holds, from its buffers' capacities: the index
+    /// once built, the pending hashes before.
     var byteCount: Int {
-        records.byteCount + arena.byteCount + wide.byteCount + index.byteCount
+        let fixed = records.byteCount + arena.byteCount + wide.byteCount
+        return pendingHashes.withLock { hashes in
+            if let index = published { return fixed + index.pointee.byteCount }
+            return fixed + hashes.byteCount
+        }
+    }
+
+    /// The built index, or nil.
+    @inline(__always)
+    private var published: UnsafeMutablePointer<NameIndex>? {
+        UnsafeMutablePointer(bitPattern: builtIndex.load(ordering: .acquiring))
+    }
+
+    /// The name index, built now if no lookup has built it yet.
+    @inline(__always)
+    private var index: UnsafeMutablePointer<NameIndex> {
+        published ?? buildIndex()
+    }
+
+    @inline(never)
+    private func buildIndex() -> UnsafeMutablePointer<NameIndex> {
+        pendingHashes.withLock { hashes in
+            if let index = published { return index }  // another thread built it
+            // One tight loop of inserts after the walk, rather than inserts
+            // during it: the walk streams through memory.
+            var index = NameIndex(expectedCount: count)
+            for entry in 0 ..< count {
+                let name = nameBytes(entry)
+                index.insert(hash: hashes[entry], id: UInt32(entry)) { other in
+                    Self.bytesEqual(nameBytes(Int(other)), name)
+                }
+            }
+            let built = UnsafeMutablePointer<NameIndex>.allocate(capacity: 1)
+            built.initialize(to: index)
+            hashes = TableBuffer(capacity: 0)
+            builtIndex.store(UInt(bitPattern: built), ordering: .releasing)
+            return built
+        }
     }
 
     @inline(__always)
@@ -94,8 +152,9 @@ final class FileTable: Sendable {
     @inline(__always)
     func find(_ key: UnsafeRawBufferPointer) -> Int? {
         let hash = NameIndex.hash(key)
+        let index = self.index
         return withExtendedLifetime(self) {
-            index.find(hash: hash) { id in
+            index.pointee.find(hash: hash) { id in
                 Self.bytesEqual(nameBytes(Int(id)), key)
             }.map { Int($0) }
         }

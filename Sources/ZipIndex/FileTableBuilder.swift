@@ -18,7 +18,8 @@ struct FileTableBuilder: ~Copyable {
     private var records: TableBuffer<EntryRecord>
     private var arena: TableBuffer<UInt8>
     private var wide = TableBuffer<UInt64>(capacity: 0)
-    /// Each name's hash, kept until the index is built after the last header.
+    /// Each name's hash, handed to the table, which builds its index from
+    /// them on the first lookup.
     private var hashes: TableBuffer<UInt64>
 
     private init(location: CentralDirectoryLocation, limits: ReadLimits) {
@@ -234,25 +235,12 @@ struct FileTableBuilder: ~Copyable {
             throw ZipError(.entryCountMismatch, offset: location.endRecordOffset,
                            detail: "the end record declares \(declared) entries, the directory holds \(found)")
         }
-        // The index is built after the walk rather than during it: the walk
-        // then streams through memory, and the inserts run as one tight loop.
-        var index = NameIndex(expectedCount: records.count)
-        for entry in 0 ..< records.count {
-            let name = nameBytes(entry)
-            index.insert(hash: hashes[entry], id: UInt32(entry)) { other in
-                FileTable.bytesEqual(nameBytes(Int(other)), name)
-            }
-        }
         // Give back what the capacity estimate overshot by more than 1/16.
         arena.shrinkToFit()
         records.shrinkToFit()
-        return FileTable(records: records, arena: arena, wide: wide, index: index)
-    }
-
-    private func nameBytes(_ entry: Int) -> UnsafeRawBufferPointer {
-        let start = Int(records[entry].nameStart)
-        let end = entry + 1 < records.count ? Int(records[entry + 1].nameStart) : arena.count
-        return arena.bytes(start ..< end)
+        // The name index is built by the first lookup (FileTable), from
+        // these hashes: a listing never needs it.
+        return FileTable(records: records, arena: arena, wide: wide, hashes: hashes)
     }
 }
 

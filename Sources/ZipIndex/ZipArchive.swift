@@ -137,7 +137,9 @@ public struct ZipArchive: Sendable {
     public var fileIdentity: FileIdentity? { storage.source.identity }
 
     /// Memory held by the file table, counted from its buffers' capacities:
-    /// `tableBytes` includes the names, `nameBytes` is the names alone.
+    /// `tableBytes` includes the names, `nameBytes` is the names alone. The
+    /// name index is counted once the first lookup has built it; before
+    /// that, the names' hashes it will be built from (8 bytes per entry).
     public var tableStatistics: (tableBytes: Int, nameBytes: Int) {
         (storage.table.byteCount, storage.table.arena.count)
     }

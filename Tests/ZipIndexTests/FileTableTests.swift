@@ -10,6 +10,30 @@ struct FileTableTests {
         #expect(archive.entries.map(\.localHeaderOffset) == archive.entries.map(\.localHeaderOffset).sorted())
     }
 
+    /// The bulk walk gives every entry, in order, with the same bytes
+    /// `withUTF8Name` gives: duplicates, CP437 and Unicode Path names too.
+    @Test(arguments: ["directories.zip", "duplicate-names.zip", "cp437.zip", "unicode-path-extra.zip", "empty.zip"] as [String])
+    func forEachUTF8NameVisitsEveryEntryInOrder(_ fixture: String) throws {
+        let archive = try Fixture.open(fixture)
+        var visited: [(Int, [UInt8])] = []
+        archive.forEachUTF8Name { index, name in visited.append((index, Array(name))) }
+        #expect(visited.map(\.0) == Array(0 ..< archive.count))
+        #expect(visited.map(\.1) == archive.entries.map { $0.withUTF8Name { Array($0) } })
+    }
+
+    @Test func forEachUTF8NameStopsAtTheFirstError() throws {
+        struct Stop: Error {}
+        let archive = try Fixture.open("directories.zip")
+        var seen = 0
+        #expect(throws: Stop.self) {
+            try archive.forEachUTF8Name { (index, _) throws(Stop) in
+                seen += 1
+                if index == 1 { throw Stop() }
+            }
+        }
+        #expect(seen == 2)
+    }
+
     @Test func lookupAcceptsStringSubstringAndBytes() throws {
         let archive = try Fixture.open("directories.zip")
         let byString = try #require(archive.entry(named: "a/b/c.txt"))
@@ -73,6 +97,27 @@ struct FileTableTests {
         #expect(stats.nameBytes == archive.entries.reduce(0) { $0 + $1.name.utf8.count })
         #expect(MemoryLayout<EntryRecord>.stride == 40)
         #expect(stats.tableBytes >= stats.nameBytes + archive.count * 40)
+    }
+
+    /// The name index is built by the first lookup, from the hashes made
+    /// while parsing, which it then frees; every thread sees the same index.
+    @Test func firstLookupBuildsTheIndexOnceAcrossThreads() async throws {
+        let archive = try Fixture.open("wheel-like.zip")
+        let before = archive.tableStatistics.tableBytes
+        let names = archive.entries.map(\.name)
+        await withTaskGroup(of: Bool.self) { group in
+            for task in 0 ..< 8 {
+                group.addTask {
+                    names.indices.allSatisfy { archive.entry(named: names[($0 + task) % names.count])?.name == names[($0 + task) % names.count] }
+                }
+            }
+            for await found in group { #expect(found) }
+        }
+        let after = archive.tableStatistics.tableBytes
+        // Hashes (8 bytes per entry) gave way to the index (at most 4/3 of a
+        // slot of 5 bytes per entry, at least 4 slots).
+        #expect(before - after == archive.count * 8 - max(archive.count + archive.count / 3 + 1, 4) * 5)
+        #expect(archive.entry(named: "no/such/name") == nil)
     }
 
     @Test func entriesOutliveTheirArchiveValue() throws {

@@ -1,4 +1,5 @@
-// zipindex-once: ZipArchive(path:) once, print the entry count, exit. The
+// zipindex-once: ZipArchive(path:) and one lookup (which builds the name
+// index) once, print the entry count, exit. The
 // ZipIndex side of the whole-process peak-RSS comparison: compare.sh runs
 // every reader's "once" program on the 1M-entry archive and on a 10-entry
 // one, and reports the difference per entry.
@@ -17,6 +18,9 @@ clock_gettime(CLOCK_MONOTONIC, &ts)
 let start = Int(ts.tv_sec) * 1_000_000_000 + Int(ts.tv_nsec)
 do {
     let archive = try ZipArchive(path: arguments[1])
+    // The first lookup builds the name index: open *and index*, as the
+    // other readers' "once" programs do.
+    _ = archive.entry(named: "")
     clock_gettime(CLOCK_MONOTONIC, &ts)
     let elapsed = Int(ts.tv_sec) * 1_000_000_000 + Int(ts.tv_nsec) - start
     print("{\"entries\": \(archive.count), \"onceNs\": \(elapsed), \"tableBytes\": \(archive.tableStatistics.tableBytes)}")
