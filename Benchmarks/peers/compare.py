@@ -182,6 +182,8 @@ class Series:
 def fmt_ns(ns):
     if ns is None:
         return "–"
+    if ns < 1:
+        return f"{ns:.3g} ns"  # invalidateCaches() per archive: an O(1) flip shared by all
     if ns < 1_000:
         return f"{ns:.1f} ns" if ns < 100 else f"{ns:.0f} ns"
     if ns < 1_000_000:
