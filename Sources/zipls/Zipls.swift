@@ -66,6 +66,6 @@ struct Zipls: ParsableCommand {
     /// handles anything that is or looks like an option or a command.
     static func isPlainArchive(_ argument: String) -> Bool {
         guard let first = argument.utf8.first, first != UInt8(ascii: "-") else { return false }
-        return argument != "help" && !configuration.subcommands.contains { $0._commandName == argument }
+        return argument != "help" && !configuration.subcommands.contains { $0.configuration.commandName == argument }
     }
 }
