@@ -1,5 +1,6 @@
 import Foundation
 import HostileTable
+import Synchronization
 import Testing
 import ZipIndex
 
@@ -107,29 +108,16 @@ struct HostileBinaryTests {
     static func runMany(count: Int, input: @escaping @Sendable (Int) -> Data) throws -> [QuickResult] {
         try ZiplsProcess.withTemporaryDirectory { directory in
             let workers = max(2, ProcessInfo.processInfo.activeProcessorCount)
-            let results = ResultSlots(count: count)
+            let results = Mutex(Array(repeating: QuickResult.skipped, count: count))
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 let path = directory.appendingPathComponent("case-\(worker).zip").path
                 for index in Swift.stride(from: worker * Self.stride, to: count, by: workers * Self.stride) {
                     _ = FileManager.default.createFile(atPath: path, contents: input(index))
-                    results.set(index, QuickRun.run([ZiplsProcess.executable, "test", path]))
+                    let result = QuickRun.run([ZiplsProcess.executable, "test", path])
+                    results.withLock { $0[index] = result }
                 }
             }
-            return results.all
+            return results.withLock { $0 }
         }
     }
-}
-
-/// One result slot per case, filled from several threads.
-///
-/// Behind an `NSLock`, not a `Mutex`: with a `Mutex` here, CI's
-/// `--sanitize=thread` run reported these contended writes as a Swift access
-/// race (Swift 6.3.1); ThreadSanitizer tracks `pthread_mutex`, which
-/// `NSLock` uses.
-private final class ResultSlots: @unchecked Sendable {
-    private var slots: [QuickResult]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: .skipped, count: count) }
-    func set(_ index: Int, _ result: QuickResult) { lock.withLock { slots[index] = result } }
-    var all: [QuickResult] { lock.withLock { slots } }
 }
