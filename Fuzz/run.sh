@@ -11,7 +11,9 @@
 # Prints executions per second and total executions per target, and exits
 # non-zero if any target crashed (or failed to build), after copying each
 # crashing input into Fuzz/regressions/<target>/, where `swift test`
-# (FuzzRegressionTests) replays it from then on.
+# (FuzzRegressionTests) replays it from then on. Each crashing input up to
+# 64 KB is also printed as base64, so that one found in CI can be committed
+# from its log.
 #
 # Environment: JOBS=N runs N libFuzzer workers per target (default 1);
 # FUZZ_FLAGS adds libFuzzer flags; FORCE=1 rebuilds the targets.
@@ -104,6 +106,18 @@ for target in "${TARGETS[@]}"; do
         echo "-- $target crashed; the report:"
         grep -m1 -B2 -A40 -E '^==[0-9]+==ERROR|^Fatal error|fuzz invariant violated|ERROR: libFuzzer' "$log" | head -n 60
         echo "-- full log: $log"
+        # A crash found by CI lives only in CI's clone: print each input, so
+        # that it can be committed from the log into Fuzz/regressions/.
+        for crash in "${crashes[@]}"; do
+            size=$(wc -c <"$crash")
+            if [ "$size" -le 65536 ]; then
+                echo "-- $crash ($size bytes), recreate with: base64 -d > $crash <<'EOF'"
+                base64 -w 76 "$crash"
+                echo "EOF"
+            else
+                echo "-- $crash ($size bytes): too large to print"
+            fi
+        done
     else
         RESULT[$target]=$(printf '%12s execs %8s exec/s  ok' "$execs" "$rate")
     fi
