@@ -47,52 +47,42 @@ typedef SWIFTCC void (*UnlockSlow)(void *SWIFT_SELF handle);
 
 static _Atomic unsigned long slowLocks, slowUnlocks;
 
-static void *real(const char *name) {
-    void *function = dlsym(RTLD_NEXT, name);
+// The real function `name`, found once and kept in `cache`.
+static void *next(_Atomic(void *) *cache, const char *name) {
+    void *function = atomic_load_explicit(cache, memory_order_acquire);
     if (function == NULL) {
-        fprintf(stderr, "tsan-mutex-shim: %s not found: %s\n", name, dlerror());
-        abort();
+        function = dlsym(RTLD_NEXT, name);
+        if (function == NULL) {
+            fprintf(stderr, "tsan-mutex-shim: %s not found: %s\n", name, dlerror());
+            abort();
+        }
+        atomic_store_explicit(cache, function, memory_order_release);
     }
     return function;
 }
 
 SWIFTCC void lockSlow(uint32_t selfId, void *SWIFT_SELF handle) __asm__(LOCK_SLOW);
 SWIFTCC void lockSlow(uint32_t selfId, void *SWIFT_SELF handle) {
-    static _Atomic(LockSlow) next;
-    LockSlow function = atomic_load_explicit(&next, memory_order_acquire);
-    if (function == NULL) {
-        function = (LockSlow)real(LOCK_SLOW);
-        atomic_store_explicit(&next, function, memory_order_release);
-    }
-    function(selfId, handle);
+    static _Atomic(void *) real;
+    ((LockSlow)next(&real, LOCK_SLOW))(selfId, handle);
     atomic_fetch_add_explicit(&slowLocks, 1, memory_order_relaxed);
     if (__tsan_acquire) __tsan_acquire(handle);
 }
 
 SWIFTCC _Bool tryLockSlow(void *SWIFT_SELF handle) __asm__(TRY_LOCK_SLOW);
 SWIFTCC _Bool tryLockSlow(void *SWIFT_SELF handle) {
-    static _Atomic(TryLockSlow) next;
-    TryLockSlow function = atomic_load_explicit(&next, memory_order_acquire);
-    if (function == NULL) {
-        function = (TryLockSlow)real(TRY_LOCK_SLOW);
-        atomic_store_explicit(&next, function, memory_order_release);
-    }
-    _Bool locked = function(handle);
+    static _Atomic(void *) real;
+    _Bool locked = ((TryLockSlow)next(&real, TRY_LOCK_SLOW))(handle);
     if (locked && __tsan_acquire) __tsan_acquire(handle);
     return locked;
 }
 
 SWIFTCC void unlockSlow(void *SWIFT_SELF handle) __asm__(UNLOCK_SLOW);
 SWIFTCC void unlockSlow(void *SWIFT_SELF handle) {
-    static _Atomic(UnlockSlow) next;
-    UnlockSlow function = atomic_load_explicit(&next, memory_order_acquire);
-    if (function == NULL) {
-        function = (UnlockSlow)real(UNLOCK_SLOW);
-        atomic_store_explicit(&next, function, memory_order_release);
-    }
+    static _Atomic(void *) real;
     if (__tsan_release) __tsan_release(handle);
     atomic_fetch_add_explicit(&slowUnlocks, 1, memory_order_relaxed);
-    function(handle);
+    ((UnlockSlow)next(&real, UNLOCK_SLOW))(handle);
 }
 
 // With TSAN_MUTEX_SHIM_REPORT set, says at exit how often it was used, so
