@@ -58,6 +58,9 @@ final class FileTable: Sendable {
     /// Offsets and sizes of wide entries: (local header offset, compressed
     /// size, uncompressed size, central header offset) per entry.
     let wide: TableBuffer<UInt64>
+    /// Whether every local header offset is larger than the one before, in
+    /// directory order (as writers almost always store entries).
+    let localHeadersAscend: Bool
     /// The address of the `NameIndex`, once built; 0 before the first
     /// lookup. (An integer: `Atomic` of a pointer is not `Sendable`.)
     private let builtIndex = Atomic<UInt>(0)
@@ -66,10 +69,11 @@ final class FileTable: Sendable {
     private let pendingHashes: Mutex<TableBuffer<UInt64>>
 
     init(records: consuming TableBuffer<EntryRecord>, arena: consuming TableBuffer<UInt8>,
-         wide: consuming TableBuffer<UInt64>, hashes: consuming TableBuffer<UInt64>) {
+         wide: consuming TableBuffer<UInt64>, hashes: consuming TableBuffer<UInt64>, localHeadersAscend: Bool) {
         self.records = records
         self.arena = arena
         self.wide = wide
+        self.localHeadersAscend = localHeadersAscend
         pendingHashes = Mutex(hashes)
     }
 

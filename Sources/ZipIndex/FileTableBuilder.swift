@@ -21,6 +21,11 @@ struct FileTableBuilder: ~Copyable {
     /// Each name's hash, handed to the table, which builds its index from
     /// them on the first lookup.
     private var hashes: TableBuffer<UInt64>
+    /// Whether each local header offset so far is larger than the one
+    /// before: learned in the walk, so that `LocalHeaderOrder` needs no
+    /// second pass over the records.
+    private var localHeadersAscend = true
+    private var lastLocalHeaderOffset: UInt64?
 
     private init(location: CentralDirectoryLocation, limits: ReadLimits) {
         self.location = location
@@ -167,6 +172,8 @@ struct FileTableBuilder: ~Copyable {
         }
         let localHeaderOffset = header.localHeaderOffset + location.prependedBytes  // < directoryOffset: no overflow
         let centralOffset = headerOffset - location.directoryOffset
+        if let last = lastLocalHeaderOffset, localHeaderOffset <= last { localHeadersAscend = false }
+        lastLocalHeaderOffset = localHeaderOffset
 
         var record = EntryRecord(
             localHeaderOffset: 0, compressedSize: 0, uncompressedSize: 0, crc32: header.crc32,
@@ -240,7 +247,8 @@ struct FileTableBuilder: ~Copyable {
         records.shrinkToFit()
         // The name index is built by the first lookup (FileTable), from
         // these hashes: a listing never needs it.
-        return FileTable(records: records, arena: arena, wide: wide, hashes: hashes)
+        return FileTable(records: records, arena: arena, wide: wide, hashes: hashes,
+                         localHeadersAscend: localHeadersAscend)
     }
 }
 

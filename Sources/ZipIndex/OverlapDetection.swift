@@ -18,31 +18,18 @@ import Synchronization
 final class LocalHeaderOrder: Sendable {
     private let table: FileTable
     private let directoryOffset: UInt64
-    /// Whether every local header offset is larger than the one before.
-    private let ascending: Bool
     private let sorted = Mutex<[UInt64]?>(nil)
 
     init(table: FileTable, directoryOffset: UInt64) {
         self.table = table
         self.directoryOffset = directoryOffset
-        var ascending = true
-        var previous: UInt64?
-        for entry in 0 ..< table.count {
-            let offset = table.localHeaderOffset(entry)
-            if let previous, offset <= previous {
-                ascending = false
-                break
-            }
-            previous = offset
-        }
-        self.ascending = ascending
     }
 
     /// Where the entry's local header and data must end: the next local
     /// header, or the central directory. Equal to the entry's own offset
     /// when another entry shares its local header.
     func limit(of entry: Int) -> UInt64 {
-        if ascending {
+        if table.localHeadersAscend {
             return entry + 1 < table.count ? table.localHeaderOffset(entry + 1) : directoryOffset
         }
         let offsets = sorted.withLock { cached in

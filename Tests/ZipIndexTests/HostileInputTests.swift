@@ -29,16 +29,18 @@ struct HostileInputTests {
     // MARK: Overlapping entries
 
     /// Fifield's quoted overlap in miniature: "a"'s stored data quotes the
-    /// whole local header and data of "b".
-    static func quotedOverlap() -> [UInt8] {
+    /// whole local header and data of "b". The directory lists "a" first,
+    /// as in the file, unless `directoryReversed`.
+    static func quotedOverlap(directoryReversed: Bool = false) -> [UInt8] {
         let kernel = Array("kernel data kernel data".utf8)
         let b = HandmadeArchive.localHeader(name: "b", data: kernel) + kernel
         let aHeader = HandmadeArchive.localHeader(name: "a", data: b)
         let bOffset = aHeader.count  // a's data is b's local header and data
         var out = aHeader + b
         let directoryOffset = out.count
-        out += HandmadeArchive.centralHeader(name: "a", data: b, offset: 0)
-        out += HandmadeArchive.centralHeader(name: "b", data: kernel, offset: bOffset)
+        let headers = [HandmadeArchive.centralHeader(name: "a", data: b, offset: 0),
+                       HandmadeArchive.centralHeader(name: "b", data: kernel, offset: bOffset)]
+        out += (directoryReversed ? headers.reversed() : headers).joined()
         out += HandmadeArchive.endRecord(count: 2, directorySize: out.count - directoryOffset, directoryOffset: directoryOffset)
         return out
     }
@@ -48,6 +50,43 @@ struct HostileInputTests {
         #expect(archive.overlappingEntries.map(\.name) == ["a"])
         let error = expectZipError(.overlappingEntries) { _ = try archive.read(try #require(archive.entry(named: "a"))) }
         #expect(error?.entry == "a")
+        #expect(try archive.read(try #require(archive.entry(named: "b"))) == Array("kernel data kernel data".utf8))
+    }
+
+    /// Two stored members, with the directory listing them in `order`
+    /// (indices into the file order).
+    static func twoMembers(directoryOrder order: [Int]) -> (bytes: [UInt8], data: [[UInt8]]) {
+        let data = [Array("first member".utf8), Array("second member".utf8)]
+        let names = ["1", "2"]
+        var out: [UInt8] = []
+        var offsets: [Int] = []
+        for index in data.indices {
+            offsets.append(out.count)
+            out += HandmadeArchive.localHeader(name: names[index], data: data[index]) + data[index]
+        }
+        let directoryOffset = out.count
+        for index in order {
+            out += HandmadeArchive.centralHeader(name: names[index], data: data[index], offset: offsets[index])
+        }
+        out += HandmadeArchive.endRecord(count: order.count, directorySize: out.count - directoryOffset,
+                                         directoryOffset: directoryOffset)
+        return (out, data)
+    }
+
+    @Test func directoryOutOfFileOrderIsNoOverlap() throws {
+        let (bytes, data) = Self.twoMembers(directoryOrder: [1, 0])
+        let archive = try ZipArchive(bytes: bytes)
+        #expect(archive.entries.map(\.name) == ["2", "1"])
+        #expect(archive.overlappingEntries.isEmpty)
+        #expect(try archive.read(try #require(archive.entry(named: "1"))) == data[0])
+        #expect(try archive.read(try #require(archive.entry(named: "2"))) == data[1])
+    }
+
+    @Test func quotedOverlapIsRefusedWhateverTheDirectoryOrder() throws {
+        let archive = try ZipArchive(bytes: Self.quotedOverlap(directoryReversed: true))
+        #expect(archive.entries.map(\.name) == ["b", "a"])
+        #expect(archive.overlappingEntries.map(\.name) == ["a"])
+        expectZipError(.overlappingEntries) { _ = try archive.read(try #require(archive.entry(named: "a"))) }
         #expect(try archive.read(try #require(archive.entry(named: "b"))) == Array("kernel data kernel data".utf8))
     }
 
