@@ -19,10 +19,10 @@ indirect enum ArchiveState: Sendable {
 /// is read again.
 final class CachedArchive: Sendable {
     /// The canonical absolute path: the cache key.
-    let path: String
+    let path: SystemPath
     let slot: CacheSlot<ArchiveState>
 
-    init(path: String, context: CacheContext) {
+    init(path: SystemPath, context: CacheContext) {
         self.path = path
         slot = CacheSlot(context: context, policy: .archiveDefault)
     }
@@ -40,13 +40,23 @@ final class CachedArchive: Sendable {
         return revalidate(marks: marks, observed: nil)
     }
 
+    /// Whether ``state()`` would answer from the cached table, with no I/O.
+    var isCurrent: Bool {
+        guard let snapshot = slot.snapshot() else { return false }
+        return slot.freshness(of: snapshot, at: slot.marks()) == .fresh
+    }
+
     /// The table for a new importer. `observed` is the stamp the importer
     /// just took while splitting its path: a cached table with a different
     /// identity is not reused. Throws if the archive cannot be read.
     func openTable(observed: FileStamp) throws(ImporterError) -> ArchiveTable {
         let marks = slot.marks()
+        // A racy table is not reused even when the stamp matches: the file
+        // may have been rewritten within the tick it was read in, keeping
+        // its size, inode and timestamps (Git's racy-clean rule, as in
+        // `revalidate`).
         if let snapshot = slot.snapshot(), slot.freshness(of: snapshot, at: marks) == .fresh,
-           case .loaded(let table) = snapshot.value, table.stamp == observed {
+           case .loaded(let table) = snapshot.value, !table.racy, table.stamp == observed {
             slot.counters.hit()
             return table
         }
@@ -77,6 +87,12 @@ final class CachedArchive: Sendable {
 
     func invalidate() { slot.invalidate() }
 
+    /// One archive's share of a global invalidation: ignored if its policy
+    /// opts out of global invalidation.
+    func invalidateAsGlobal() {
+        if slot.policy.followsGlobalInvalidation { slot.invalidate() }
+    }
+
     private func revalidate(marks: CacheSlot<ArchiveState>.Marks, observed: FileStamp?) -> ArchiveState {
         slot.counters.miss()
         let startedAt = environment.monotonicNs()
@@ -88,7 +104,7 @@ final class CachedArchive: Sendable {
             switch previous.value {
             case .loaded(let table):
                 guard let stamp else {
-                    let gone = ImporterError(.archiveUnavailable, path: path, detail: "the archive no longer exists")
+                    let gone = ImporterError(.archiveUnavailable, path: path.description, detail: "the archive no longer exists")
                     return slot.publish(.unavailable(gone), marks: marks, startedAtNs: startedAt)
                 }
                 if !table.racy, table.stamp == stamp {
@@ -104,7 +120,7 @@ final class CachedArchive: Sendable {
             // Another thread may have loaded while this one waited.
             if let snapshot = slot.snapshot(), snapshot.validatedAtNs >= startedAt,
                slot.freshness(of: snapshot, at: slot.marks()) != .invalidated {
-                if case .loaded(let table) = snapshot.value, observed == nil || table.stamp == observed {
+                if case .loaded(let table) = snapshot.value, observed == nil || (!table.racy && table.stamp == observed) {
                     return snapshot.value
                 }
             }
@@ -127,12 +143,11 @@ final class CachedArchive: Sendable {
             // after enough imports, so only the per-entry limits apply.
             var limits = ReadLimits.default
             limits.maximumTotalOutput = .max
-            let archive = try ZipArchive(path: path, limits: limits)
+            let archive = try FileIO.openArchive(path, limits: limits)
             state = .loaded(ArchiveTable(archive: archive, stamp: environment.stampOfOpened(archive, path),
                                          readTimeNs: readTime, granularityNs: slot.context.granularityNs))
         } catch {
-            let code: ImporterError.Code = error.code == .io ? .unreadable : .notAZipArchive
-            state = .unavailable(ImporterError(code, path: path, zipError: error))
+            state = .unavailable(error)
         }
         return slot.publish(state, marks: marks, startedAtNs: startedAt)
     }

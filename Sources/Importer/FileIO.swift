@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import ZipIndex
 
 /// The few POSIX file operations the library needs, without Foundation.
 enum FileIO {
@@ -46,6 +47,23 @@ enum FileIO {
             } else if errno != EINTR {
                 throw systemError(.unreadable, path)
             }
+        }
+    }
+
+    /// Opens the archive at `path`, whose bytes need not be UTF-8.
+    ///
+    /// - Throws: ``ImporterError`` `.unreadable` if the file cannot be
+    ///   opened or read, `.notAZipArchive` if ZipIndex refuses it.
+    static func openArchive(_ path: SystemPath, limits: ReadLimits) throws(ImporterError) -> ZipArchive {
+        guard let fd = path.withCString({ open($0, O_RDONLY | O_CLOEXEC) }) else {
+            throw ImporterError(.unreadable, path: path.description, detail: "the path contains a NUL byte")
+        }
+        guard fd >= 0 else { throw systemError(.unreadable, path.description, "open") }
+        defer { close(fd) }
+        do {
+            return try ZipArchive(fileDescriptor: fd, limits: limits)
+        } catch {
+            throw ImporterError(error.code == .io ? .unreadable : .notAZipArchive, path: path.description, zipError: error)
         }
     }
 

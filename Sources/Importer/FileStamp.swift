@@ -52,13 +52,17 @@ struct FileStamp: Sendable, Hashable {
 
     /// The stamp of `path` now (following symbolic links, as zipimport's
     /// `_path_stat` does), or nil if it cannot be stat'ed.
-    static func of(path: String) -> FileStamp? {
+    static func of(path: SystemPath) -> FileStamp? {
         // An embedded NUL would silently shorten the path C sees (CPython
-        // raises ValueError there, and zipimport then backs up a component).
-        guard !path.utf8.contains(0) else { return nil }
+        // raises ValueError there, and zipimport then backs up a component):
+        // `withCString` gives nil for it.
         var info = stat()
         guard path.withCString({ stat($0, &info) }) == 0 else { return nil }
         return FileStamp(info)
+    }
+
+    static func of(path: String) -> FileStamp? {
+        of(path: SystemPath(path))
     }
 
     /// The later of the modification and status-change times.

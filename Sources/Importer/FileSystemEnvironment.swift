@@ -11,16 +11,16 @@ import ZipIndex
 /// (the kernel always moves ctime on a real one).
 struct FileSystemEnvironment: Sendable {
     /// `stat(path)`, or nil when the path cannot be stat'ed.
-    var stat: @Sendable (String) -> FileStamp?
+    var statPath: @Sendable (SystemPath) -> FileStamp?
     /// The identity of an archive as it was opened.
-    var stampOfOpened: @Sendable (ZipArchive, String) -> FileStamp?
+    var stampOfOpened: @Sendable (ZipArchive, SystemPath) -> FileStamp?
     /// Wall-clock time (comparable with file timestamps), in nanoseconds.
     var wallClockNs: @Sendable () -> Int64
     /// Monotonic time for time-to-live, in nanoseconds.
     var monotonicNs: @Sendable () -> Int64
 
     static let live = FileSystemEnvironment(
-        stat: { FileStamp.of(path: $0) },
+        statPath: { FileStamp.of(path: $0) },
         stampOfOpened: { archive, _ in archive.fileIdentity.map(FileStamp.init) },
         wallClockNs: { clockNanoseconds(CLOCK_REALTIME) },
         monotonicNs: { clockNanoseconds(CLOCK_MONOTONIC) }
@@ -33,4 +33,9 @@ struct FileSystemEnvironment: Sendable {
         let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         return overflow ? .max : whole &+ Int64(truncatingIfNeeded: time.tv_nsec)
     }
+
+    /// `stat(path)`, or nil when the path cannot be stat'ed.
+    func stat(_ path: SystemPath) -> FileStamp? { statPath(path) }
+
+    func stat(_ path: String) -> FileStamp? { statPath(SystemPath(path)) }
 }

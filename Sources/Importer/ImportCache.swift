@@ -19,7 +19,7 @@ public final class ImportCache: Sendable {
     public static let shared = ImportCache()
 
     let context: CacheContext
-    private let archives = Mutex<[String: CachedArchive]>([:])
+    private let archives = Mutex<[SystemPath: CachedArchive]>([:])
     private let directories = Mutex<[String: CachedDirectory]>([:])
 
     /// Creates a separate cache.
@@ -51,21 +51,46 @@ public final class ImportCache: Sendable {
     }
 
     /// Invalidates the archive or directory at `path`, if this cache holds
-    /// it, whatever its policy. O(1) after one dictionary lookup; no I/O
-    /// beyond resolving the path. Returns whether anything was invalidated.
+    /// it, whatever its policy. `path` may also name a directory or member
+    /// inside a cached archive (`app.zip/pkg`). O(1) after a dictionary
+    /// lookup; no I/O beyond resolving the path. Returns whether anything
+    /// was invalidated.
     @discardableResult
     public func invalidate(path: String) -> Bool {
+        invalidate(path: SystemPath(path))
+    }
+
+    /// Invalidates the archive or directory at `path` (any bytes), as
+    /// ``invalidate(path:)-(String)``.
+    @discardableResult
+    public func invalidate(path: SystemPath) -> Bool {
         let key = PathSplitting.canonical(path)
         var found = false
-        if let archive = archives.withLock({ $0[key] }) {
+        if let archive = archives.withLock({ $0[key] }) ?? archive(containing: path) {
             archive.invalidate()
             found = true
         }
-        if let directory = directories.withLock({ $0[key] }) {
+        if let text = key.string, let directory = directories.withLock({ $0[text] }) {
             directory.invalidate()
             found = true
         }
         return found
+    }
+
+    /// The cached archive that `path` names a directory or member inside
+    /// (`app.zip/pkg/mod.py`), found by cutting components off the end as
+    /// zipimport splits its path; nil if there is none.
+    private func archive(containing path: SystemPath) -> CachedArchive? {
+        var current = path
+        while true {
+            let (head, _) = PathSplitting.split(current)
+            guard !head.isEmpty, head != current else { return nil }
+            current = head
+            if let stamp = context.environment.stat(current) {
+                guard stamp.kind == .regular else { return nil }
+                return archives.withLock { $0[PathSplitting.canonical(current)] }
+            }
+        }
     }
 
     /// The statistics of every archive and directory in this cache, summed.
@@ -79,7 +104,7 @@ public final class ImportCache: Sendable {
     }
 
     /// The entry for the archive at `canonicalPath`, created (empty) if new.
-    func archive(canonicalPath: String) -> CachedArchive {
+    func archive(canonicalPath: SystemPath) -> CachedArchive {
         archives.withLock { archives in
             if let existing = archives[canonicalPath] { return existing }
             let created = CachedArchive(path: canonicalPath, context: context)

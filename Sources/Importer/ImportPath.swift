@@ -120,7 +120,7 @@ public final class ImportPath: Sendable {
         let key: String
         if entry.isEmpty {
             // As PathFinder: "" is the current directory, looked up anew each time.
-            guard let cwd = PathSplitting.currentDirectory() else { return nil }
+            guard let cwd = PathSplitting.currentDirectory()?.description else { return nil }
             key = cwd
         } else {
             key = entry
@@ -231,7 +231,7 @@ public final class ImportPath: Sendable {
         var result = Set<String>()
         if let importer = finder as? ZipImporter {
             let inner = importer.prefix.hasSuffix("/") ? String(importer.prefix.dropLast()) : importer.prefix
-            for archive in [PathSplitting.normalized(importer.archive), importer.cached.path] {
+            for archive in [PathSplitting.normalized(importer.archive), importer.cached.path.description] {
                 result.insert(archive)
                 if !inner.isEmpty { result.insert(archive + "/" + inner) }
             }

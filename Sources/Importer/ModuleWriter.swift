@@ -36,7 +36,7 @@ public struct ModuleWriter: Sendable {
     ///   or `.writeFailed`.
     @discardableResult
     public func writeModule(_ name: String, source: String, into directory: String) throws(ImporterError) -> String {
-        try write(name, bytes: Array(source.utf8), into: directory, package: false)
+        try write(name, bytes: Array(source.utf8), into: SystemPath(directory), package: false).description
     }
 
     /// Writes package `name` into `directory`: `pkg` becomes
@@ -47,11 +47,23 @@ public struct ModuleWriter: Sendable {
     ///   or `.writeFailed`.
     @discardableResult
     public func writePackage(_ name: String, source: String = "", into directory: String) throws(ImporterError) -> String {
-        try write(name, bytes: Array(source.utf8), into: directory, package: true)
+        try write(name, bytes: Array(source.utf8), into: SystemPath(directory), package: true).description
     }
 
-    private func write(_ name: String, bytes: [UInt8], into directory: String, package: Bool) throws(ImporterError) -> String {
-        let components = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    /// Writes module (or, with `package`, package) `name` holding exactly
+    /// `contents` (source in any encoding its coding declaration names)
+    /// into `directory`, whose path need not be UTF-8.
+    ///
+    /// - Returns: the path of the file written.
+    /// - Throws: as ``writeModule(_:source:into:)``.
+    @discardableResult
+    public func write(_ name: String, contents: [UInt8], into directory: SystemPath, package: Bool = false)
+        throws(ImporterError) -> SystemPath {
+        try write(name, bytes: contents, into: directory, package: package)
+    }
+
+    private func write(_ name: String, bytes: [UInt8], into directory: SystemPath, package: Bool) throws(ImporterError) -> SystemPath {
+        let components = name.split(separator: ".", omittingEmptySubsequences: false).map { SystemPath(String($0)) }
         guard let suffix = layout.suffixes.first else {
             throw ImporterError(.invalidModuleName, path: name, detail: "the layout has no suffix")
         }
@@ -60,53 +72,55 @@ public struct ModuleWriter: Sendable {
         }
         guard let root = PathSplitting.absolute(directory),
               cache.context.environment.stat(root)?.kind == .directory else {
-            throw ImporterError(.notADirectory, path: directory)
+            throw ImporterError(.notADirectory, path: directory.description)
         }
         var parent = root
         var changed = [root]
         for component in components.dropLast() {
-            parent = PathSplitting.join(parent, component)
+            parent = PathSplitting.join([parent, component])
             try Self.makeDirectory(parent)
             changed.append(parent)
         }
-        let target: String
+        let target: SystemPath
         if package {
-            let packageDirectory = PathSplitting.join(parent, last)
+            let packageDirectory = PathSplitting.join([parent, last])
             try Self.makeDirectory(packageDirectory)
             changed.append(packageDirectory)
-            target = PathSplitting.join(packageDirectory, layout.packageMarker + suffix)
+            target = PathSplitting.join([packageDirectory, SystemPath(layout.packageMarker + suffix)])
         } else {
-            target = PathSplitting.join(parent, last + suffix)
+            target = PathSplitting.join([parent, last + SystemPath(suffix)])
         }
         try Self.writeAtomically(bytes, to: target)
         for changedDirectory in changed {
-            cache.invalidateDirectory(canonicalPath: PathSplitting.canonical(changedDirectory))
+            if let key = PathSplitting.canonical(changedDirectory).string {
+                cache.invalidateDirectory(canonicalPath: key)
+            }
         }
         return target
     }
 
-    private static func isValidComponent(_ component: String) -> Bool {
+    private static func isValidComponent(_ component: SystemPath) -> Bool {
         !component.isEmpty && component != "." && component != ".."
-            && !component.utf8.contains(UInt8(ascii: "/")) && !component.utf8.contains(0)
+            && !component.bytes.contains(SystemPath.separator) && !component.bytes.contains(0)
     }
 
-    private static func makeDirectory(_ path: String) throws(ImporterError) {
-        if mkdir(path, 0o755) == 0 { return }
+    private static func makeDirectory(_ path: SystemPath) throws(ImporterError) {
+        if path.withCString({ mkdir($0, 0o755) }) == 0 { return }
         let number = errno
         if number == EEXIST, FileStamp.of(path: path)?.kind == .directory { return }
         errno = number
-        throw FileIO.systemError(number == EEXIST ? .notADirectory : .writeFailed, path, "mkdir")
+        throw FileIO.systemError(number == EEXIST ? .notADirectory : .writeFailed, path.description, "mkdir")
     }
 
     private static let temporaryCounter = Atomic<UInt64>(0)
 
     /// Temporary file, `fsync`, `rename`, then `fsync` of the directory.
-    static func writeAtomically(_ bytes: [UInt8], to target: String) throws(ImporterError) {
+    static func writeAtomically(_ bytes: [UInt8], to target: SystemPath) throws(ImporterError) {
         let (directory, file) = PathSplitting.split(target)
         let serial = temporaryCounter.wrappingAdd(1, ordering: .relaxed).newValue
-        let temporary = PathSplitting.join(directory, ".\(file).\(getpid()).\(serial).tmp")
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw FileIO.systemError(.writeFailed, temporary, "open") }
+        let temporary = PathSplitting.join([directory, "." + file + SystemPath(".\(getpid()).\(serial).tmp")])
+        let fd = temporary.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) } ?? -1
+        guard fd >= 0 else { throw FileIO.systemError(.writeFailed, temporary.description, "open") }
         var failure: ImporterError?
         var written = 0
         while written < bytes.count, failure == nil {
@@ -119,18 +133,23 @@ public struct ModuleWriter: Sendable {
             } else if n < 0, errno == EINTR {
                 continue
             } else {
-                failure = FileIO.systemError(.writeFailed, temporary, "write")
+                failure = FileIO.systemError(.writeFailed, temporary.description, "write")
             }
         }
-        if failure == nil, fsync(fd) != 0 { failure = FileIO.systemError(.writeFailed, temporary, "fsync") }
-        if close(fd) != 0, failure == nil { failure = FileIO.systemError(.writeFailed, temporary, "close") }
-        if failure == nil, rename(temporary, target) != 0 { failure = FileIO.systemError(.writeFailed, target, "rename") }
+        if failure == nil, fsync(fd) != 0 { failure = FileIO.systemError(.writeFailed, temporary.description, "fsync") }
+        if close(fd) != 0, failure == nil { failure = FileIO.systemError(.writeFailed, temporary.description, "close") }
+        if failure == nil {
+            let renamed = temporary.withCString { from in target.withCString { to in rename(from, to) } ?? -1 } ?? -1
+            if renamed != 0 { failure = FileIO.systemError(.writeFailed, target.description, "rename") }
+        }
         if let failure {
-            unlink(temporary)
+            _ = temporary.withCString { unlink($0) }
             throw failure
         }
         // Make the rename durable; failure here does not undo the write.
-        let directoryDescriptor = open(directory.isEmpty ? "/" : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let directoryDescriptor = (directory.isEmpty ? "/" : directory).withCString {
+            open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        } ?? -1
         if directoryDescriptor >= 0 {
             _ = fsync(directoryDescriptor)
             close(directoryDescriptor)

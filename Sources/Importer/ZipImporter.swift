@@ -20,7 +20,11 @@ import ZipIndex
 /// All methods are safe to call from any thread.
 public final class ZipImporter: ModuleFinder {
     /// The archive's path as given (zipimport's `archive`), used in origins.
+    /// A path that is not valid UTF-8 shows its other bytes as `\xNN`
+    /// here; ``archivePath`` has them exactly.
     public let archive: String
+    /// The archive's path as given, as bytes.
+    public let archivePath: SystemPath
     /// The directory inside the archive that this importer searches: "" or
     /// a path ending in "/" (zipimport's `prefix`).
     public let prefix: String
@@ -46,14 +50,24 @@ public final class ZipImporter: ModuleFinder {
     /// - Throws: ``ImporterError`` `.emptyPath`, `.notFound` (no prefix of
     ///   the path exists), `.notARegularFile`, `.unreadable` or
     ///   `.notAZipArchive`.
-    public init(path: String, layout: ModuleLayout = .python, cache: ImportCache = .shared) throws(ImporterError) {
-        let (archive, prefix, stamp) = try PathSplitting.splitArchivePath(path, stat: cache.context.environment.stat)
-        self.archive = archive
-        self.prefix = prefix
+    public convenience init(path: String, layout: ModuleLayout = .python, cache: ImportCache = .shared) throws(ImporterError) {
+        try self.init(path: SystemPath(path), layout: layout, cache: cache)
+    }
+
+    /// Opens the archive named by `path`, whose bytes need not be UTF-8
+    /// (CPython's paths with surrogate escapes), as ``init(path:layout:cache:)-(String,_,_)``.
+    /// The part inside the archive matches member names only where it is
+    /// valid UTF-8.
+    public init(path: SystemPath, layout: ModuleLayout = .python, cache: ImportCache = .shared) throws(ImporterError) {
+        let environment = cache.context.environment
+        let (archive, prefix, stamp) = try PathSplitting.splitArchivePath(path) { environment.stat($0) }
+        self.archive = archive.description
+        archivePath = archive
+        self.prefix = prefix.description
         self.layout = layout
         cached = cache.archive(canonicalPath: PathSplitting.canonical(archive))
-        archiveHead = Array((archive + "/").utf8)
-        prefixBytes = Array(prefix.utf8)
+        archiveHead = Array((self.archive + "/").utf8)
+        prefixBytes = prefix.bytes
         packageTails = layout.suffixes.map { Array(("/" + layout.packageMarker + $0).utf8) }
         moduleTails = layout.suffixes.map { Array($0.utf8) }
         longestTail = (packageTails + moduleTails).map(\.count).max() ?? 0
@@ -61,7 +75,7 @@ public final class ZipImporter: ModuleFinder {
         do {
             _ = try cached.openTable(observed: stamp)
         } catch {
-            throw ImporterError(error.code, path: archive, zipError: error.zipError, detail: error.detail)
+            throw ImporterError(error.code, path: self.archive, zipError: error.zipError, detail: error.detail)
         }
     }
 
@@ -103,6 +117,55 @@ public final class ZipImporter: ModuleFinder {
         }
     }
 
+    /// What the last dotted component of `fullname` resolves to, and the
+    /// member that holds it: the first of `p/__init__` plus each suffix,
+    /// then `p` plus each suffix, else the directory `p` (a namespace
+    /// portion), as ``findSpec(_:)`` resolves it. For hosts that build
+    /// their own specs (the CPython bridge); nil when nothing matches or
+    /// the archive is unavailable.
+    public func findMember(_ fullname: String) -> ModuleMember? {
+        guard case .loaded(let table) = cached.state() else { return nil }
+        return lookup(fullname, in: table) { match, member, _, _ in
+            let kind: ModuleMember.Kind = switch match {
+            case .package: .package
+            case .module: .module
+            case .namespace: .namespace
+            }
+            return ModuleMember(kind: kind, path: String(decoding: member, as: UTF8.self))
+        }
+    }
+
+    /// The entry named `name` (relative to the archive's root, "/"
+    /// separated) in the current table, or nil. Its DOS time and sizes are
+    /// what `.pyc` staleness checks compare with; read it with ``data(_:)``.
+    public func entry(named name: String) -> ZipEntry? {
+        guard case .loaded(let table) = cached.state() else { return nil }
+        return table.archive.entry(named: name)
+    }
+
+    /// The name of every member, in central-directory order (duplicates
+    /// included); empty when the archive is unavailable.
+    public var memberNames: [String] {
+        guard case .loaded(let table) = cached.state() else { return [] }
+        return table.archive.entries.map(\.name)
+    }
+
+    /// Whether `path` (relative to the archive's root, without a trailing
+    /// "/") is a directory: an entry of its own, or implied by deeper names.
+    public func directoryExists(_ path: String) -> Bool {
+        guard case .loaded(let table) = cached.state() else { return false }
+        return table.archive.directoryExists(path)
+    }
+
+    /// The names directly inside the directory `path` (relative to the
+    /// archive's root; "" for the root), directories ending in "/", in
+    /// central-directory order; empty when there is no such directory or
+    /// the archive is unavailable.
+    public func contentsOfDirectory(_ path: String) -> [String] {
+        guard case .loaded(let table) = cached.state() else { return [] }
+        return table.archive.contentsOfDirectory(path)
+    }
+
     // MARK: Reading
 
     /// The bytes of a member: `path` is either an origin-style path
@@ -123,6 +186,14 @@ public final class ZipImporter: ModuleFinder {
         let root = archive + "/"
         let key = path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path
         return try readMember(key)
+    }
+
+    /// The bytes of the member named exactly `name` (relative to the
+    /// archive's root), verified and, like ``data(_:)``, never stale.
+    ///
+    /// - Throws: as ``data(_:)``.
+    public func data(member name: String) throws(ImporterError) -> [UInt8] {
+        try readMember(name)
     }
 
     /// The source of `fullname` (its `__init__` for a package), decoded as
@@ -167,6 +238,21 @@ public final class ZipImporter: ModuleFinder {
     public func invalidateCaches() {
         cached.invalidate()
     }
+
+    /// Invalidates this archive's table as one archive's share of a global
+    /// invalidation (what CPython's `PathFinder.invalidate_caches()` asks of
+    /// every finder): O(1), no I/O, and ignored when this archive's
+    /// ``policy`` opts out of global invalidation (gh-103200).
+    public func invalidateCachesGlobally() {
+        cached.invalidateAsGlobal()
+    }
+
+    /// Whether lookups will answer from the cached table without touching
+    /// the file system: false after an invalidation, once the time-to-live
+    /// has passed, or while the archive is unavailable. A host that must
+    /// not block while holding a lock of its own (CPython's GIL) releases
+    /// it around lookups when this is false.
+    public var tableIsCurrent: Bool { cached.isCurrent }
 
     /// When this archive's table is checked against the file (shared by
     /// every importer of the archive). Default: ``CachePolicy/archiveDefault``.

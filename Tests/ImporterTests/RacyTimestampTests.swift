@@ -44,6 +44,45 @@ import Testing
         #expect(zi.statistics.reloads == 1)
     }
 
+    /// A new importer does not reuse a racy table either: an archive
+    /// rewritten within the tick its table was read in, keeping its size,
+    /// inode and timestamps, is read again rather than served stale.
+    @Test func newImporterDoesNotReuseARacyTableWhoseIdentityLooksUnchanged() throws {
+        let scratch = try Scratch()
+        defer { withExtendedLifetime(scratch) {} }
+        let archive = scratch.file("a.zip")
+        try makeZip(archive, [.file("old.py")])
+        let fake = FakeFileSystem()
+        let stamp = try fake.freeze(archive)
+        fake.setClock(after: stamp, byNs: 500_000_000)  // racy at 2 s
+        let cache = fake.cache()
+        let first = try ZipImporter(path: archive, cache: cache)
+        #expect(first.findSpec("old") != nil)
+        try makeZip(archive, [.file("new.py")])  // rewritten; the frozen stamp hides it
+        let second = try ZipImporter(path: archive, cache: cache)
+        #expect(second.findSpec("new") != nil)
+        #expect(second.findSpec("old") == nil)
+        #expect(first.findSpec("new") != nil, "the table is shared: the first importer sees the reload")
+        #expect(cache.statistics.reloads == 2)
+    }
+
+    /// The control: a table read well after the archive's last change is
+    /// reused by a new importer when the identity is unchanged.
+    @Test func newImporterReusesANonRacyTable() throws {
+        let scratch = try Scratch()
+        defer { withExtendedLifetime(scratch) {} }
+        let archive = scratch.file("a.zip")
+        try makeZip(archive, [.file("old.py")])
+        let fake = FakeFileSystem()
+        let stamp = try fake.freeze(archive)
+        fake.setClock(after: stamp, byNs: 5_000_000_000)
+        let cache = fake.cache()
+        _ = try ZipImporter(path: archive, cache: cache)
+        let second = try ZipImporter(path: archive, cache: cache)
+        #expect(second.findSpec("old") != nil)
+        #expect(cache.statistics.reloads == 1)
+    }
+
     /// The granularity is the cache's: with a finer one, the same read is
     /// no longer racy.
     @Test func granularityDecidesWhatIsRacy() throws {

@@ -194,7 +194,7 @@ func expectImporterError<T>(_ code: ImporterError.Code, sourceLocation: SourceLo
 /// test sets: the way to show coarse timestamp granularity
 /// deterministically, since a real kernel always moves ctime.
 final class FakeFileSystem: Sendable {
-    private let frozen = Mutex<[String: FileStamp]>([:])
+    private let frozen = Mutex<[SystemPath: FileStamp]>([:])
     private let wallClock = Mutex<Int64?>(nil)
     private let stats = Atomic<Int>(0)
     /// The monotonic clock: starts at the real one, then moves 1 ns per
@@ -209,7 +209,7 @@ final class FakeFileSystem: Sendable {
     /// Freezes the stamp of `path` (canonical) at its current value.
     @discardableResult
     func freeze(_ path: String) throws -> FileStamp {
-        let canonical = PathSplitting.canonical(path)
+        let canonical = PathSplitting.canonical(SystemPath(path))
         guard let stamp = FileStamp.of(path: canonical) else { throw CommandFailed(description: "no \(path)") }
         frozen.withLock { $0[canonical] = stamp }
         return stamp
@@ -224,9 +224,9 @@ final class FakeFileSystem: Sendable {
 
     var environment: FileSystemEnvironment {
         FileSystemEnvironment(
-            stat: { path in
+            statPath: { path in
                 self.stats.wrappingAdd(1, ordering: .relaxed)
-                let key = path.hasPrefix("/") ? path : PathSplitting.canonical(path)
+                let key = path.isAbsolute ? path : PathSplitting.canonical(path)
                 if let stamp = self.frozen.withLock({ $0[key] }) {
                     return FileStamp.of(path: path) == nil ? nil : stamp
                 }
