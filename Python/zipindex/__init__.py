@@ -32,7 +32,9 @@ if 't' in getattr(sys, 'abiflags', ''):
                       f"({sys.version.split()[0]}{sys.abiflags}): use a standard build")
 
 import os
+import zipimport
 
+from . import _importer
 from . import _zipindex as _native
 from ._importer import ZipImportError, zipimporter, _stock_zipimporter
 
@@ -48,8 +50,13 @@ def install():
     Replaces zipimport's hook in sys.path_hooks in place (or puts ours
     first if zipimport's is not there), and drops the zipimport finders
     cached in sys.path_importer_cache, so that every archive is next found
-    through zipindex. Calling it again does nothing.
+    through zipindex. While installed, zipindex's class also stands in
+    for zipimport.zipimporter (and is named so), so code that makes
+    importers itself, or checks for them, gets this one. Calling it again
+    does nothing.
     """
+    zipimport.zipimporter = zipimporter
+    zipimporter.__module__ = 'zipimport'
     hooks = sys.path_hooks
     if zipimporter not in hooks:
         for index, hook in enumerate(hooks):
@@ -65,6 +72,8 @@ def install():
 def uninstall():
     """Undo install(): zipimport's hook comes back in place of ours, and
     finders of ours cached in sys.path_importer_cache are dropped."""
+    zipimport.zipimporter = _stock_zipimporter
+    zipimporter.__module__ = _importer.__name__
     hooks = sys.path_hooks
     for index, hook in enumerate(hooks):
         if hook is zipimporter:

@@ -274,13 +274,15 @@ class zipimporter(_stock_zipimporter):
     # -- Cache ---------------------------------------------------------
 
     def invalidate_caches(self):
-        """Mark the archive's table for revalidation (shared by every
-        importer of it): O(1), no I/O. The next lookup stats the archive and
-        re-reads its directory only if it changed. This is what
-        importlib.invalidate_caches() calls on every finder, so an archive
-        whose policy opts out of global invalidation ignores it; use
-        zipindex.invalidate_caches(path) to invalidate such an archive."""
-        _native.invalidate(self._handle, True)
+        """Global invalidation, as importlib.invalidate_caches() asks of
+        every finder: every cached archive table, this one's included, is
+        marked for revalidation in O(1) with no I/O (one atomic increment,
+        however many archives and importers there are). The next lookup in
+        each archive stats it and re-reads its directory only if it changed.
+        Archives whose policy opts out of global invalidation are left
+        alone; zipindex.invalidate_caches(path) reaches one archive,
+        whatever its policy."""
+        _native.invalidate_all()
 
     def _get_files(self):
         """zipimport's private view of the archive's members (3.13):

@@ -87,12 +87,6 @@ final class CachedArchive: Sendable {
 
     func invalidate() { slot.invalidate() }
 
-    /// One archive's share of a global invalidation: ignored if its policy
-    /// opts out of global invalidation.
-    func invalidateAsGlobal() {
-        if slot.policy.followsGlobalInvalidation { slot.invalidate() }
-    }
-
     private func revalidate(marks: CacheSlot<ArchiveState>.Marks, observed: FileStamp?) -> ArchiveState {
         slot.counters.miss()
         let startedAt = environment.monotonicNs()

@@ -239,14 +239,6 @@ public final class ZipImporter: ModuleFinder {
         cached.invalidate()
     }
 
-    /// Invalidates this archive's table as one archive's share of a global
-    /// invalidation (what CPython's `PathFinder.invalidate_caches()` asks of
-    /// every finder): O(1), no I/O, and ignored when this archive's
-    /// ``policy`` opts out of global invalidation (gh-103200).
-    public func invalidateCachesGlobally() {
-        cached.invalidateAsGlobal()
-    }
-
     /// Whether lookups will answer from the cached table without touching
     /// the file system: false after an invalidation, once the time-to-live
     /// has passed, or while the archive is unavailable. A host that must

@@ -19,7 +19,6 @@ int32_t zi_read(void *handle, const uint8_t *name, ptrdiff_t name_count,
 int32_t zi_is_dir(void *handle, const uint8_t *name, ptrdiff_t name_count);
 int32_t zi_names(void *handle, void **out, ptrdiff_t *count);
 int32_t zi_listdir(void *handle, const uint8_t *name, ptrdiff_t name_count, void **out, ptrdiff_t *count);
-void zi_invalidate(void *handle, int32_t global);
 void zi_invalidate_all(void);
 int32_t zi_invalidate_path(const uint8_t *path, ptrdiff_t count);
 void zi_set_policy(void *handle, int64_t ttl_ns, int32_t follows_global);

@@ -342,17 +342,6 @@ static PyObject *zipindex_listdir(PyObject *module, PyObject *const *args, Py_ss
     return unpack_names(packed, count);
 }
 
-/* invalidate(handle, global: bool) */
-static PyObject *zipindex_invalidate(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (check_count("invalidate", nargs, 2) < 0) return NULL;
-    void *handle = handle_of(args[0]);
-    if (handle == NULL) return NULL;
-    int global = PyObject_IsTrue(args[1]);
-    if (global < 0) return NULL;
-    zi_invalidate(handle, global);
-    Py_RETURN_NONE;
-}
-
 /* invalidate_all() */
 static PyObject *zipindex_invalidate_all(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
     if (check_count("invalidate_all", nargs, 0) < 0) return NULL;
@@ -460,7 +449,6 @@ static PyMethodDef methods[] = {
     FASTCALL(is_dir),
     FASTCALL(names),
     FASTCALL(listdir),
-    FASTCALL(invalidate),
     FASTCALL(invalidate_all),
     FASTCALL(invalidate_path),
     FASTCALL(set_policy),

@@ -202,17 +202,6 @@ func zi_listdir(_ handle: UnsafeMutableRawPointer, _ name: UnsafePointer<UInt8>?
     return givePacked(names, out.assumingMemoryBound(to: UnsafeMutableRawPointer?.self), count) ? 0 : -2
 }
 
-/// Invalidates the handle's archive: explicitly (`global` 0), or as its
-/// share of a global invalidation, which an opted-out archive ignores.
-@_cdecl("zi_invalidate")
-func zi_invalidate(_ handle: UnsafeMutableRawPointer, _ global: Int32) {
-    if global != 0 {
-        importer(handle).invalidateCachesGlobally()
-    } else {
-        importer(handle).invalidateCaches()
-    }
-}
-
 /// Global invalidation of every cached archive: one atomic increment.
 @_cdecl("zi_invalidate_all")
 func zi_invalidate_all() {
