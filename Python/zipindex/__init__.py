@@ -49,8 +49,8 @@ def install():
 
     Replaces zipimport's hook in sys.path_hooks in place (or puts ours
     first if zipimport's is not there), and drops the zipimport finders
-    cached in sys.path_importer_cache, so that every archive is next found
-    through zipindex. While installed, zipindex's class also stands in
+    cached in sys.path_importer_cache (and the tables zipimport read for
+    them), so that every archive is next found through zipindex. While installed, zipindex's class also stands in
     for zipimport.zipimporter (and is named so), so code that makes
     importers itself, or checks for them, gets this one. Calling it again
     does nothing.
@@ -66,6 +66,11 @@ def install():
         else:
             hooks.insert(0, zipimporter)
     _drop_cached_finders(lambda finder: type(finder) is _stock_zipimporter)
+    # Tables that zipimport read before the hook was installed (CPython's
+    # own start-up imports scan zips on PYTHONPATH before any .pth runs)
+    # now belong to no finder: free them. A zipimport importer that someone
+    # still holds reads its archive again if it needs it.
+    zipimport._zip_directory_cache.clear()
     _pkgutil_support()
 
 
