@@ -97,6 +97,14 @@ class ZipimporterTests(ImportTestCase):
         self.assertRaises(OSError, ours.get_data, 'missing.txt')
         self.assertIn('zipimporter object', repr(ours))
 
+    def test_arguments_of_the_wrong_type_raise_type_error(self):
+        importer = zipindex.zipimporter(self.archive)
+        for method in (importer.find_spec, importer.is_package, importer.get_code, importer.get_source,
+                       importer.get_data, importer.get_filename):
+            for wrong in (None, b'mod', 3):
+                with self.subTest(method=method.__name__, argument=wrong):
+                    self.assertRaises(TypeError, method, wrong)
+
     def test_modules_import_through_the_hook(self):
         zipindex.install()
         self.addCleanup(zipindex.uninstall)

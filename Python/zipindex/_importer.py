@@ -233,6 +233,8 @@ class zipimporter(_stock_zipimporter):
         archive, or relative to its root). Raise OSError if the file wasn't
         found.
         """
+        if not isinstance(pathname, str):
+            raise TypeError(f'get_data() argument must be str, not {type(pathname).__name__}')
         if alt_path_sep:
             pathname = pathname.replace(alt_path_sep, path_sep)
         key = pathname
@@ -315,6 +317,8 @@ class zipimporter(_stock_zipimporter):
     def _module_code(self, fullname):
         """(code, ispackage, modpath) of the first member in zipimport's
         order that loads, as zipimport's _get_module_code."""
+        if not isinstance(fullname, str):
+            raise TypeError(f'module name must be str, not {type(fullname).__name__}')
         path = self.prefix + fullname.rpartition('.')[2]
         import_error = None
         for suffix, isbytecode, ispackage in _search_order:
