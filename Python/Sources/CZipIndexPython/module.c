@@ -35,7 +35,6 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "bridge.h"
 
@@ -129,12 +128,8 @@ static int bytes_of(PyObject *object, const char *what, char **data, Py_ssize_t 
     return PyBytes_AsStringAndSize(object, data, count);
 }
 
-/* Raises _zipindex.Error(code, message), taking ownership of `message`. */
-static PyObject *raise_error(PyObject *module, int32_t code, void *message, ptrdiff_t message_count) {
-    PyObject *text = message != NULL
-        ? PyUnicode_DecodeUTF8((const char *)message, message_count, "replace")
-        : PyUnicode_FromString("out of memory");
-    free(message);
+/* Raises _zipindex.Error(code, text). */
+static PyObject *raise_text(PyObject *module, int32_t code, PyObject *text) {
     if (text == NULL) return NULL;
     PyObject *arguments = Py_BuildValue("(iN)", (int)code, text);
     if (arguments == NULL) return NULL;
@@ -142,6 +137,40 @@ static PyObject *raise_error(PyObject *module, int32_t code, void *message, ptrd
     Py_DECREF(arguments);
     return NULL;
 }
+
+/* Raises _zipindex.Error(code, message) for a message from the Swift side,
+ * freeing it; a missing message means memory ran out. */
+static PyObject *raise_error(PyObject *module, int32_t code, void *message, ptrdiff_t message_count) {
+    if (message == NULL) return PyErr_NoMemory();
+    PyObject *text = PyUnicode_DecodeUTF8((const char *)message, message_count, "replace");
+    free(message);
+    return raise_text(module, code, text);
+}
+
+/* Parses the (handle, name: str) arguments most functions take. Returns 0,
+ * 1 if the name cannot be encoded (no member or module has such a name),
+ * or -1 with an exception set. */
+static int handle_and_name(const char *function, PyObject *const *args, Py_ssize_t nargs,
+                           void **handle, const uint8_t **name, Py_ssize_t *count) {
+    if (check_count(function, nargs, 2) < 0) return -1;
+    *handle = handle_of(args[0]);
+    if (*handle == NULL) return -1;
+    const char *text;
+    int status = utf8_of(args[1], "name", &text, count);
+    *name = (const uint8_t *)text;
+    return status;
+}
+
+/* Runs a lookup with the GIL held when the table is current (it does no
+ * I/O), else without the GIL (it stats the archive, perhaps re-reads it). */
+#define LOOKUP(handle, statement)                   \
+    do {                                            \
+        if (zi_is_current(handle)) {                \
+            statement;                              \
+        } else {                                    \
+            WITHOUT_GIL(statement);                 \
+        }                                           \
+    } while (0)
 
 /* A list of str from names packed by the Swift side (4-byte little-endian
  * length, then UTF-8). Frees `packed`. */
@@ -202,22 +231,16 @@ static PyObject *zipindex_open(PyObject *module, PyObject *const *args, Py_ssize
 
 /* find(handle, name: str) -> None | (kind: int, member: str) */
 static PyObject *zipindex_find(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (check_count("find", nargs, 2) < 0) return NULL;
-    void *handle = handle_of(args[0]);
-    if (handle == NULL) return NULL;
-    const char *name;
+    void *handle;
+    const uint8_t *name;
     Py_ssize_t name_count;
-    int status = utf8_of(args[1], "name", &name, &name_count);
+    int status = handle_and_name("find", args, nargs, &handle, &name, &name_count);
     if (status < 0) return NULL;
     if (status > 0) Py_RETURN_NONE;
     void *member = NULL;
     ptrdiff_t member_count = 0;
     int32_t kind;
-    if (zi_is_current(handle)) {
-        kind = zi_find(handle, (const uint8_t *)name, name_count, &member, &member_count);
-    } else {
-        WITHOUT_GIL(kind = zi_find(handle, (const uint8_t *)name, name_count, &member, &member_count));
-    }
+    LOOKUP(handle, kind = zi_find(handle, name, name_count, &member, &member_count));
     if (kind == -2) return PyErr_NoMemory();
     if (kind < 0) Py_RETURN_NONE;
     PyObject *path = PyUnicode_DecodeUTF8((const char *)member, member_count, "surrogateescape");
@@ -229,21 +252,15 @@ static PyObject *zipindex_find(PyObject *module, PyObject *const *args, Py_ssize
 /* entry(handle, name: str) -> None | (method, compressed_size,
  * uncompressed_size, dos_date_time, crc32, local_header_offset) */
 static PyObject *zipindex_entry(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (check_count("entry", nargs, 2) < 0) return NULL;
-    void *handle = handle_of(args[0]);
-    if (handle == NULL) return NULL;
-    const char *name;
+    void *handle;
+    const uint8_t *name;
     Py_ssize_t name_count;
-    int status = utf8_of(args[1], "name", &name, &name_count);
+    int status = handle_and_name("entry", args, nargs, &handle, &name, &name_count);
     if (status < 0) return NULL;
     if (status > 0) Py_RETURN_NONE;
     uint64_t info[6] = {0};
     int32_t found;
-    if (zi_is_current(handle)) {
-        found = zi_entry(handle, (const uint8_t *)name, name_count, info);
-    } else {
-        WITHOUT_GIL(found = zi_entry(handle, (const uint8_t *)name, name_count, info));
-    }
+    LOOKUP(handle, found = zi_entry(handle, name, name_count, info));
     if (found != 0) Py_RETURN_NONE;
     return Py_BuildValue("(KKKKKK)", (unsigned long long)info[0], (unsigned long long)info[1],
                          (unsigned long long)info[2], (unsigned long long)info[3],
@@ -252,29 +269,16 @@ static PyObject *zipindex_entry(PyObject *module, PyObject *const *args, Py_ssiz
 
 /* read(handle, name: str) -> bytes; raises Error(code, message). */
 static PyObject *zipindex_read(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (check_count("read", nargs, 2) < 0) return NULL;
-    void *handle = handle_of(args[0]);
-    if (handle == NULL) return NULL;
-    const char *name;
+    void *handle;
+    const uint8_t *name;
     Py_ssize_t name_count;
-    int status = utf8_of(args[1], "name", &name, &name_count);
+    int status = handle_and_name("read", args, nargs, &handle, &name, &name_count);
     if (status < 0) return NULL;
-    if (status > 0) {
-        const char *text = "no such member";
-        void *message = malloc(strlen(text));
-        if (message != NULL) memcpy(message, text, strlen(text));
-        return raise_error(module, 1, message, (ptrdiff_t)strlen(text));
-    }
+    if (status > 0) return raise_text(module, 1, PyUnicode_FromString("no such member"));
     void *data = NULL, *message = NULL;
     ptrdiff_t data_count = 0, message_count = 0;
     int32_t code;
-    WITHOUT_GIL(code = zi_read(handle, (const uint8_t *)name, name_count, &data, &data_count,
-                               &message, &message_count));
-    if (code == -2) {
-        free(data);
-        free(message);
-        return PyErr_NoMemory();
-    }
+    WITHOUT_GIL(code = zi_read(handle, name, name_count, &data, &data_count, &message, &message_count));
     if (code != 0) {
         free(data);
         return raise_error(module, code, message, message_count);
@@ -286,20 +290,14 @@ static PyObject *zipindex_read(PyObject *module, PyObject *const *args, Py_ssize
 
 /* is_dir(handle, path: str) -> bool */
 static PyObject *zipindex_is_dir(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (check_count("is_dir", nargs, 2) < 0) return NULL;
-    void *handle = handle_of(args[0]);
-    if (handle == NULL) return NULL;
-    const char *name;
+    void *handle;
+    const uint8_t *name;
     Py_ssize_t name_count;
-    int status = utf8_of(args[1], "path", &name, &name_count);
+    int status = handle_and_name("is_dir", args, nargs, &handle, &name, &name_count);
     if (status < 0) return NULL;
     if (status > 0) Py_RETURN_FALSE;
     int32_t result;
-    if (zi_is_current(handle)) {
-        result = zi_is_dir(handle, (const uint8_t *)name, name_count);
-    } else {
-        WITHOUT_GIL(result = zi_is_dir(handle, (const uint8_t *)name, name_count));
-    }
+    LOOKUP(handle, result = zi_is_dir(handle, name, name_count));
     return PyBool_FromLong(result);
 }
 
@@ -311,33 +309,23 @@ static PyObject *zipindex_names(PyObject *module, PyObject *const *args, Py_ssiz
     void *packed = NULL;
     ptrdiff_t count = 0;
     int32_t status;
-    if (zi_is_current(handle)) {
-        status = zi_names(handle, &packed, &count);
-    } else {
-        WITHOUT_GIL(status = zi_names(handle, &packed, &count));
-    }
+    LOOKUP(handle, status = zi_names(handle, &packed, &count));
     if (status != 0) return PyErr_NoMemory();
     return unpack_names(packed, count);
 }
 
 /* listdir(handle, path: str) -> list[str], directories ending in "/" */
 static PyObject *zipindex_listdir(PyObject *module, PyObject *const *args, Py_ssize_t nargs) {
-    if (check_count("listdir", nargs, 2) < 0) return NULL;
-    void *handle = handle_of(args[0]);
-    if (handle == NULL) return NULL;
-    const char *name;
+    void *handle;
+    const uint8_t *name;
     Py_ssize_t name_count;
-    int status = utf8_of(args[1], "path", &name, &name_count);
+    int status = handle_and_name("listdir", args, nargs, &handle, &name, &name_count);
     if (status < 0) return NULL;
     if (status > 0) return PyList_New(0);
     void *packed = NULL;
     ptrdiff_t count = 0;
     int32_t result;
-    if (zi_is_current(handle)) {
-        result = zi_listdir(handle, (const uint8_t *)name, name_count, &packed, &count);
-    } else {
-        WITHOUT_GIL(result = zi_listdir(handle, (const uint8_t *)name, name_count, &packed, &count));
-    }
+    LOOKUP(handle, result = zi_listdir(handle, name, name_count, &packed, &count));
     if (result != 0) return PyErr_NoMemory();
     return unpack_names(packed, count);
 }
@@ -417,11 +405,6 @@ static PyObject *zipindex_write_module(PyObject *module, PyObject *const *args, 
     WITHOUT_GIL(code = zi_write_module((const uint8_t *)name, name_count, (const uint8_t *)source, source_count,
                                        (const uint8_t *)directory, directory_count, package,
                                        &target, &target_count, &message, &message_count));
-    if (code == -2) {
-        free(target);
-        free(message);
-        return PyErr_NoMemory();
-    }
     if (code != 0) {
         free(target);
         return raise_error(module, code, message, message_count);
