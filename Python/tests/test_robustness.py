@@ -191,6 +191,16 @@ class InterpreterTests(ImportTestCase):
                         'print(type(pth_mod.__loader__) is zipindex.zipimporter)', env=environment, args=('-E',))
         self.assertEqual(on.stdout.strip(), 'True', on.stderr)
 
+    def test_the_extension_loads_only_when_an_archive_is_met(self):
+        archive = make_zip(self.path('l.zip'), {'lazy_mod.py': ''})
+        environment = dict(os.environ, ZIPINDEX_HOOK='1')
+        code = ("import sys, importlib; "
+                "print('zipindex._zipindex' in sys.modules, end=' '); "
+                f"sys.path.insert(0, {archive!r}); importlib.import_module('lazy_mod'); "
+                "print('zipindex._zipindex' in sys.modules)")
+        result = run_python(code, env=environment)
+        self.assertEqual(result.stdout.split(), ['False', 'True'], result.stderr)
+
     def test_it_loads_with_an_empty_environment(self):
         archive = make_zip(self.path('e.zip'), {'env_mod.py': 'value = 9\n'})
         result = subprocess.run(['env', '-i', sys.executable, '-c',

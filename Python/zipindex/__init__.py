@@ -35,7 +35,6 @@ import os
 import zipimport
 
 from . import _importer
-from . import _zipindex as _native
 from ._importer import ZipImportError, zipimporter, _stock_zipimporter
 
 __all__ = ['zipimporter', 'ZipImportError', 'install', 'uninstall', 'invalidate_caches',
@@ -103,11 +102,13 @@ def invalidate_caches(path=None):
     sys.path_importer_cache (CPython's FileFinder) then re-list it.
     Returns whether anything was invalidated.
     """
+    extension = _importer.native_if_loaded()
     if path is None:
-        _native.invalidate_all()
+        if extension is not None:
+            extension.invalidate_all()
         return True
     path = os.fspath(path)
-    if _native.invalidate_path(os.fsencode(path)):
+    if extension is not None and extension.invalidate_path(os.fsencode(path)):
         return True
     directory = path if os.path.isdir(path) else os.path.dirname(path) or os.curdir
     return _invalidate_directory_finders({os.path.realpath(directory)})
@@ -134,13 +135,15 @@ def set_policy(path, *, global_invalidation=True, ttl=None):
         if not seconds >= 0:
             raise ValueError(f'ttl must be None or a number of seconds >= 0, not {ttl!r}')
         ttl_ns = min(int(seconds * 1e9), 2**63 - 1)
-    _native.set_policy(zipimporter(os.fspath(path))._handle, ttl_ns, bool(global_invalidation))
+    importer = zipimporter(os.fspath(path))
+    _importer.native().set_policy(importer._handle, ttl_ns, bool(global_invalidation))
 
 
 def get_policy(path):
     """The policy of the archive at `path`: (global_invalidation, ttl),
     with ttl in seconds or None."""
-    ttl_ns, follows = _native.get_policy(zipimporter(os.fspath(path))._handle)
+    importer = zipimporter(os.fspath(path))
+    ttl_ns, follows = _importer.native().get_policy(importer._handle)
     return follows, (None if ttl_ns < 0 else ttl_ns / 1e9)
 
 
@@ -159,9 +162,10 @@ def write_module(name, source, directory, *, package=False):
     if isinstance(source, str):
         source = source.encode('utf-8')
     directory = os.fspath(directory)
+    extension = _importer.native()
     try:
-        target = os.fsdecode(_native.write_module(name, bytes(source), os.fsencode(directory), package))
-    except _native.Error as error:
+        target = os.fsdecode(extension.write_module(name, bytes(source), os.fsencode(directory), package))
+    except extension.Error as error:
         code, message = error.args
         if code == 1:
             raise ValueError(message) from None
@@ -182,7 +186,8 @@ def statistics():
     """The shared cache's counters, summed over every archive:
     hits (lookups answered from a valid table), misses (lookups that had to
     revalidate), revalidations (identity checks), reloads (directory reads)."""
-    hits, misses, revalidations, reloads = _native.statistics()
+    extension = _importer.native_if_loaded()
+    hits, misses, revalidations, reloads = extension.statistics() if extension is not None else (0, 0, 0, 0)
     return {'hits': hits, 'misses': misses, 'revalidations': revalidations, 'reloads': reloads}
 
 

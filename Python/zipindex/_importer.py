@@ -12,12 +12,11 @@ import _frozen_importlib_external as _bootstrap_external
 import _imp
 import marshal
 import os
+import stat as _stat
 import sys
 import time
 import _warnings
 import zipimport
-
-from . import _zipindex as _native
 
 __all__ = ['zipimporter', 'ZipImportError']
 
@@ -30,7 +29,6 @@ path_sep = _bootstrap_external.path_sep
 alt_path_sep = _bootstrap_external.path_separators[1:]
 
 _module_type = type(sys)
-_code_type = type(compile('', '', 'exec'))
 
 # zipimport's search order: a package's __init__ first, bytecode before
 # source. The Swift side resolves names in the same order.
@@ -46,6 +44,27 @@ _OPEN_EMPTY, _OPEN_NOT_FOUND, _OPEN_UNREADABLE, _OPEN_NOT_A_ZIP = 1, 2, 3, 4
 _READ_MISSING, _READ_UNAVAILABLE, _READ_DAMAGED = 1, 2, 3
 
 _KIND_MODULE, _KIND_PACKAGE, _KIND_NAMESPACE = 0, 1, 2
+
+# The Swift extension, loaded by the first importer made: a process that
+# installs the hook but never imports from an archive does not pay for
+# loading it (the Swift runtime and libstdc++, 2-3 ms). Every use of it
+# comes after an importer exists, or through native_if_loaded().
+_native = None
+
+
+def native():
+    """The extension module, loaded if it is not yet."""
+    global _native
+    if _native is None:
+        from . import _zipindex
+        _native = _zipindex
+    return _native
+
+
+def native_if_loaded():
+    """The extension module, or None if no importer was made yet (then it
+    holds no table either)."""
+    return _native
 
 
 class zipimporter(_stock_zipimporter):
@@ -74,9 +93,12 @@ class zipimporter(_stock_zipimporter):
             encoded = os.fsencode(path)
         except UnicodeEncodeError:
             raise ZipImportError('not a Zip file', path=path) from None
+        if not _may_hold_archive(encoded):
+            raise ZipImportError('not a Zip file', path=path)
+        extension = native()
         try:
-            handle, archive_length, prefix = _native.open(encoded)
-        except _native.Error as error:
+            handle, archive_length, prefix = extension.open(encoded)
+        except extension.Error as error:
             code, message = error.args
             if code in (_OPEN_EMPTY, _OPEN_NOT_FOUND):
                 raise ZipImportError('not a Zip file', path=path) from None
@@ -374,6 +396,25 @@ class zipimporter(_stock_zipimporter):
         if not isinstance(code, _code_type):
             raise TypeError(f'compiled module {pathname!r} is not a code object')
         return code
+
+
+def _may_hold_archive(path):
+    """Whether the longest existing prefix of `path` (bytes) is a regular
+    file. The path hook is asked about every sys.path entry, directories and
+    the interpreter's missing pythonXY.zip included: answering those here
+    keeps the extension unloaded in processes that never meet an archive.
+    The Swift side splits the path again, authoritatively."""
+    while True:
+        try:
+            return _stat.S_ISREG(os.stat(path).st_mode)
+        except (OSError, ValueError):
+            head, _, _ = path.rpartition(b'/')
+            if not head or head == path:
+                return False
+            path = head
+
+
+_code_type = type(_may_hold_archive.__code__)
 
 
 def _compile_source(pathname, source):

@@ -9,8 +9,7 @@ without importing pkgutil before someone else does.
 
 import sys
 
-from . import _zipindex as _native
-from ._importer import zipimporter
+from ._importer import native, zipimporter
 
 
 def iter_modules(importer, prefix=''):
@@ -18,7 +17,7 @@ def iter_modules(importer, prefix=''):
     importer's prefix, as pkgutil's iter_zipimport_modules yields them."""
     import inspect
     import os
-    names = sorted(name.replace('/', os.sep) for name in _native.names(importer._handle))
+    names = sorted(name.replace('/', os.sep) for name in native().names(importer._handle))
     _prefix = importer.prefix
     plen = len(_prefix)
     yielded = {}
