@@ -49,10 +49,10 @@ def install():
     Replaces zipimport's hook in sys.path_hooks in place (or puts ours
     first if zipimport's is not there), and drops the zipimport finders
     cached in sys.path_importer_cache (and the tables zipimport read for
-    them), so that every archive is next found through zipindex. While installed, zipindex's class also stands in
-    for zipimport.zipimporter (and is named so), so code that makes
-    importers itself, or checks for them, gets this one. Calling it again
-    does nothing.
+    them), so that every archive is next found through zipindex. While
+    installed, zipindex's class also stands in for zipimport.zipimporter
+    (and is named so), so code that makes importers itself, or checks for
+    them, gets this one. Calling it again does nothing.
     """
     zipimport.zipimporter = zipimporter
     zipimporter.__module__ = 'zipimport'

@@ -239,9 +239,10 @@ public final class ZipImporter: ModuleFinder {
         cached.invalidate()
     }
 
-    /// Whether lookups will answer from the cached table without touching
-    /// the file system: false after an invalidation, once the time-to-live
-    /// has passed, or while the archive is unavailable. A host that must
+    /// Whether lookups will answer from the cached table (or the cached
+    /// knowledge that the archive is unavailable) without touching the file
+    /// system: false after an invalidation, or once the time-to-live has
+    /// passed. A host that must
     /// not block while holding a lock of its own (CPython's GIL) releases
     /// it around lookups when this is false.
     public var tableIsCurrent: Bool { cached.isCurrent }
