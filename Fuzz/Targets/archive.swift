@@ -12,7 +12,10 @@
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzArchive(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
-    exerciseArchive(bytes)
+    // Every input twice: with the default limits, and with none, where
+    // declared sizes up to 2^64 - 1 reach the readers' arithmetic.
+    exerciseArchive(bytes, limits: .default)
+    exerciseArchive(bytes, limits: .unlimited)
     return 0
 }
 
@@ -21,10 +24,10 @@ func violated(_ message: @autoclosure () -> String, file: StaticString = #file, 
     fatalError("fuzz invariant violated: \(message())", file: file, line: line)
 }
 
-func exerciseArchive(_ bytes: [UInt8]) {
+func exerciseArchive(_ bytes: [UInt8], limits: ReadLimits) {
     let archive: ZipArchive
     do {
-        archive = try ZipArchive(bytes: bytes)
+        archive = try ZipArchive(bytes: bytes, limits: limits)
     } catch {
         _ = error.code  // typed throws: always a ZipError
         return

@@ -36,7 +36,9 @@ struct EntryReader {
     }
 
     /// The absolute offset and length of the entry's compressed data, after
-    /// checking the local header and that the data lies inside the file.
+    /// checking the local header against the central directory, the data
+    /// descriptor if there is one, and that the record lies inside the file
+    /// and before the next one.
     func dataRange() throws(ZipError) -> (offset: UInt64, length: UInt64) {
         let headerOffset = table.localHeaderOffset(entry)
         let compressedSize = table.compressedSize(entry)
@@ -46,8 +48,8 @@ struct EntryReader {
         }
         let centralNameLength = table.nameRange(entry).count
         let available = source.size - min(source.size, headerOffset)
-        // One read for the fixed part and the name, the usual case.
-        let want = Int(min(UInt64(LocalFileHeader.fixedLength + centralNameLength), available))
+        // One read for the fixed part, the name and a usual extra field.
+        let want = Int(min(UInt64(LocalFileHeader.fixedLength + centralNameLength + Self.usualExtraLength), available))
         guard want >= LocalFileHeader.fixedLength else {
             throw ZipError(.invalidLocalHeader, offset: headerOffset, detail: "the local header lies past the end of the file")
         }
@@ -56,16 +58,22 @@ struct EntryReader {
             var cursor = ByteCursor(raw, fileOffset: headerOffset)
             return try LocalFileHeader(&cursor)
         }
-        if header.nameLength > want - LocalFileHeader.fixedLength {
-            let total = LocalFileHeader.fixedLength + header.nameLength
-            guard UInt64(total) <= available else {
-                throw ZipError(.invalidLocalHeader, offset: headerOffset, detail: "the local name runs past the end of the file")
+        if header.length > want {
+            guard UInt64(header.length) <= available else {
+                throw ZipError(.invalidLocalHeader, offset: headerOffset, detail: "the local name and extra field run past the end of the file")
             }
-            bytes = try source.read(count: total, at: headerOffset)
+            bytes = try source.read(count: header.length, at: headerOffset)
         }
+        let centralUnicodePath = record.info.contains(.unicodePathField) ? try centralUnicodePathField() : nil
         try bytes.withBytes { (raw) throws(ZipError) in
-            let name = UnsafeRawBufferPointer(rebasing: raw[LocalFileHeader.fixedLength ..< LocalFileHeader.fixedLength + header.nameLength])
+            let nameEnd = LocalFileHeader.fixedLength + header.nameLength
+            let name = UnsafeRawBufferPointer(rebasing: raw[LocalFileHeader.fixedLength ..< nameEnd])
+            let extra = UnsafeRawBufferPointer(rebasing: raw[nameEnd ..< header.length])
             try checkLocalName(name, flags: header.flags, headerOffset: headerOffset)
+            let central = LocalFileHeader.Central(flags: record.flags, method: record.method, crc32: record.crc32,
+                                                  compressedSize: compressedSize, uncompressedSize: table.uncompressedSize(entry),
+                                                  unicodePath: centralUnicodePath)
+            try header.checkAgreement(with: central, extra: extra, at: headerOffset)
         }
 
         let (dataOffset, overflow) = headerOffset.addingReportingOverflow(UInt64(header.length))
@@ -74,11 +82,43 @@ struct EntryReader {
             throw ZipError(.entryOutOfBounds, offset: headerOffset,
                            detail: "\(compressedSize) bytes of data from offset \(dataOffset) run past the end of the file (\(source.size) bytes)")
         }
-        if let dataLimit, dataEnd > dataLimit {
+        var recordEnd = dataEnd
+        if record.flags & GeneralPurposeFlags.dataDescriptor != 0 {
+            recordEnd += UInt64(try checkDataDescriptor(at: dataEnd))  // <= source.size: read from the file
+        }
+        if let dataLimit, recordEnd > dataLimit {
+            let what = recordEnd == dataEnd ? "the data ends" : "the data and its descriptor end"
             throw ZipError(.overlappingEntries, offset: headerOffset,
-                           detail: "the data ends at \(dataEnd), past the next local header or the directory at \(dataLimit)")
+                           detail: "\(what) at \(recordEnd), past the next local header or the directory at \(dataLimit)")
         }
         return (dataOffset, compressedSize)
+    }
+
+    /// Enough for the extra fields most writers put in a local header
+    /// (extended timestamp, Unix IDs, ZIP64, zipalign padding) to come with
+    /// the first read.
+    static let usualExtraLength = 64
+
+    /// Checks the data descriptor that must follow the data (flag bit 3)
+    /// and returns its length.
+    private func checkDataDescriptor(at offset: UInt64) throws(ZipError) -> Int {
+        let count = Int(min(UInt64(DataDescriptor.maximumLength), source.size - offset))
+        let bytes = try source.read(count: count, at: offset)
+        return try bytes.withBytes { (raw) throws(ZipError) in
+            try DataDescriptor.verify(raw, crc32: record.crc32, compressedSize: table.compressedSize(entry),
+                                      uncompressedSize: table.uncompressedSize(entry), at: offset)
+        }
+    }
+
+    /// The central header's Info-ZIP Unicode Path field, read again from
+    /// the file (the table keeps only that there is one).
+    private func centralUnicodePathField() throws(ZipError) -> [UInt8]? {
+        let central = try centralHeaderBytes()
+        return try central.withBytes { (raw) throws(ZipError) in
+            var cursor = ByteCursor(raw, fileOffset: directoryOffset + table.centralHeaderOffset(entry))
+            let header = try CentralDirectoryHeader(&cursor)
+            return ExtraField.find(ExtraField.unicodePath, in: header.extra).map { Array($0) }
+        }
     }
 
     /// The local name, decoded by the local header's own flags, must be the
@@ -166,6 +206,11 @@ struct EntryReader {
         }
     }
 
+    /// `value + 1`, saturated at `UInt64.max`.
+    static func plusOne(_ value: UInt64) -> UInt64 {
+        value == .max ? .max : value + 1
+    }
+
     static func hex(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)
         return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
@@ -193,7 +238,10 @@ struct EntryReader {
     private func streamDeflated(offset: UInt64, length: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let declared = table.uncompressedSize(entry)
         let inputSize = Int(min(UInt64(Self.chunkSize), max(length, 1)))
-        let outputSize = Int(min(UInt64(Self.chunkSize), declared + 1))
+        // One byte of room past the declared size detects a longer stream;
+        // `declared` comes from the archive and may be 2^64 - 1, hence the
+        // saturating add here and below.
+        let outputSize = Int(min(UInt64(Self.chunkSize), Self.plusOne(declared)))
         let input = UnsafeMutableRawBufferPointer.allocate(byteCount: inputSize, alignment: 16)
         defer { input.deallocate() }
         let output = UnsafeMutableRawBufferPointer.allocate(byteCount: outputSize, alignment: 16)
@@ -222,7 +270,7 @@ struct EntryReader {
             }
             // Leave room for one byte past the declared size, to detect it.
             let allowed = declared - produced
-            let room = Int(min(UInt64(outputSize), allowed + 1))
+            let room = Int(min(UInt64(outputSize), Self.plusOne(allowed)))
             stream.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
             stream.avail_out = uInt(room)
             let inputBefore = stream.avail_in

@@ -27,6 +27,22 @@ enum ExtraField {
         return nil
     }
 
+    /// How many blocks are tagged `tag` (a header may hold each field only
+    /// once: two ZIP64 or Unicode Path fields could be read either way).
+    static func count(_ tag: UInt16, in extra: UnsafeRawBufferPointer) -> Int {
+        var position = 0
+        var found = 0
+        while extra.count - position >= 4 {
+            let id = UInt16(littleEndian: extra.loadUnaligned(fromByteOffset: position, as: UInt16.self))
+            let size = Int(UInt16(littleEndian: extra.loadUnaligned(fromByteOffset: position + 2, as: UInt16.self)))
+            let start = position + 4
+            guard size <= extra.count - start else { break }
+            if id == tag { found += 1 }
+            position = start + size
+        }
+        return found
+    }
+
     /// The UTF-8 name from an Info-ZIP Unicode Path field (APPNOTE 4.6.9),
     /// used only if its CRC-32 matches the raw name: a mismatch means the
     /// name was changed by a tool that did not update the field.

@@ -36,6 +36,9 @@ struct EntryRecord {
         static let cp437Name = Info(rawValue: 1 << 2)
         /// The header had a ZIP64 extended information field.
         static let zip64 = Info(rawValue: 1 << 3)
+        /// The header has an Info-ZIP Unicode Path field, used or not: the
+        /// local header must carry the same one.
+        static let unicodePathField = Info(rawValue: 1 << 4)
     }
 }
 

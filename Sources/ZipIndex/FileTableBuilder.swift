@@ -160,6 +160,7 @@ struct FileTableBuilder: ~Copyable {
         }
         let nameStart = arena.count
         var info: EntryRecord.Info = header.hasZip64Extra ? [.zip64] : []
+        if !header.extra.isEmpty { try checkExtraFields(header, info: &info, at: headerOffset) }
         let hash = try appendName(header, info: &info, at: headerOffset)
         guard arena.count <= Int(UInt32.max) else {
             throw ZipError(.tooManyEntries, offset: headerOffset, detail: "the names exceed 4 GiB")
@@ -197,6 +198,37 @@ struct FileTableBuilder: ~Copyable {
         }
         records.append(record)
         hashes.append(hash)
+    }
+
+    /// A header may hold each of these fields once (APPNOTE 4.5.3, 4.6.9):
+    /// with two, readers could take either. A Unicode Path field must be
+    /// version 1, and may not give another name to an entry whose bit 11
+    /// already declares its name UTF-8 (readers differ on which wins).
+    private func checkExtraFields(_ header: CentralDirectoryHeader, info: inout EntryRecord.Info,
+                                  at headerOffset: UInt64) throws(ZipError) {
+        let extra = header.extra
+        guard ExtraField.count(ExtraField.zip64ExtendedInformation, in: extra) <= 1 else {
+            throw ZipError(.invalidExtraField, offset: headerOffset,
+                           detail: "entry \(records.count) has two ZIP64 extended information fields")
+        }
+        let unicodePaths = ExtraField.count(ExtraField.unicodePath, in: extra)
+        guard unicodePaths <= 1 else {
+            throw ZipError(.invalidExtraField, offset: headerOffset, detail: "entry \(records.count) has two Unicode Path fields")
+        }
+        guard unicodePaths == 1, let field = ExtraField.find(ExtraField.unicodePath, in: extra) else { return }
+        info.insert(.unicodePathField)
+        guard field.count >= 5, field[0] == 1 else {
+            throw ZipError(.invalidExtraField, offset: headerOffset,
+                           detail: "entry \(records.count)'s Unicode Path field is not version 1 (APPNOTE 4.6.9)")
+        }
+        if header.flags & GeneralPurposeFlags.utf8 != 0 {
+            let stored = UInt32(littleEndian: field.loadUnaligned(fromByteOffset: 1, as: UInt32.self))
+            let unicodeName = UnsafeRawBufferPointer(rebasing: field[5...])
+            if stored == CRC32.checksum(header.name), !FileTable.bytesEqual(unicodeName, header.name) {
+                throw ZipError(.invalidName, offset: headerOffset,
+                               detail: "entry \(records.count)'s Unicode Path field renames a name that bit 11 declares UTF-8")
+            }
+        }
     }
 
     /// Appends the entry's name to the arena as UTF-8 (APPNOTE 4.4.4 bit 11,

@@ -229,10 +229,7 @@ public struct ZipArchive: Sendable {
     ///   `.corruptData` for bad data; header and I/O errors.
     public func read(_ entry: ZipEntry) throws(ZipError) -> [UInt8] {
         do {
-            let reader = try reader(for: entry)
-            try reader.checkDecodable()
-            try admit(entry)
-            return try reader.readAll()
+            return try verifiedReader(for: entry).readAll()
         } catch {
             throw error.naming(entry.name)
         }
@@ -248,10 +245,7 @@ public struct ZipArchive: Sendable {
     /// - Throws: ``ZipError``, or whatever `body` throws.
     public func read(_ entry: ZipEntry, chunks body: (UnsafeRawBufferPointer) throws -> Void) throws {
         do {
-            let reader = try reader(for: entry)
-            try reader.checkDecodable()
-            try admit(entry)
-            try reader.stream(body)
+            try verifiedReader(for: entry).stream(body)
         } catch let error as ZipError {
             throw error.naming(entry.name)
         }
@@ -269,6 +263,18 @@ public struct ZipArchive: Sendable {
         } catch {
             throw error.naming(entry.name)
         }
+    }
+
+    /// The one way to an entry's data, in a fixed order: what cannot be
+    /// decoded is refused before any I/O, then the read limits apply; the
+    /// reader then checks the overlap, the local header against the
+    /// directory and the data descriptor (``EntryReader/dataRange()``),
+    /// and verifies the size and CRC-32 as the data goes by.
+    private func verifiedReader(for entry: ZipEntry) throws(ZipError) -> EntryReader {
+        let reader = try reader(for: entry)
+        try reader.checkDecodable()
+        try admit(entry)
+        return reader
     }
 
     /// A reader for `entry`. Only data reads need the overlap limit, which

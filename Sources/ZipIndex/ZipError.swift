@@ -45,6 +45,14 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidLocalHeader
         /// The local header names a different file than the central directory.
         case localNameMismatch
+        /// The local header disagrees with the central directory on what
+        /// decides the entry's content: method, encryption or data-descriptor
+        /// flags, CRC-32, sizes, or the Unicode Path field (APPNOTE 4.3.7).
+        case localHeaderMismatch
+        /// The data descriptor is not where the central directory's
+        /// compressed size says the data ends, or disagrees with the central
+        /// CRC-32 or sizes (APPNOTE 4.3.9).
+        case dataDescriptorMismatch
         /// An entry's data lies outside the file.
         case entryOutOfBounds
         /// The entry uses a compression method ZipIndex cannot decode.
@@ -112,6 +120,8 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
         case .tooManyEntries: "archive is too large to index"
         case .invalidLocalHeader: "invalid local file header"
         case .localNameMismatch: "local file header name differs from the central directory"
+        case .localHeaderMismatch: "local file header disagrees with the central directory"
+        case .dataDescriptorMismatch: "data descriptor disagrees with the central directory"
         case .entryOutOfBounds: "entry data lies outside the archive"
         case .unsupportedMethod: "unsupported compression method"
         case .encrypted: "entry is encrypted"

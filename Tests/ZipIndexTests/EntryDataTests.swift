@@ -106,7 +106,9 @@ struct EntryDataTests {
         let entry = try #require(archive.entries.max { $0.uncompressedSize < $1.uncompressedSize })
         var bytes = try Fixture.bytes("deflated.zip")
         let header = Int(archive.centralDirectoryOffset) + centralHeaderOffset(of: entry.index, in: bytes, from: Int(archive.centralDirectoryOffset))
+        // Both headers lie alike (a disagreement is refused before any data).
         bytes = bytes.patching(header + 24, le32Bytes(10))  // uncompressed size := 10
+            .patching(Int(entry.localHeaderOffset) + 22, le32Bytes(10))
         let patched = try ZipArchive(bytes: bytes)
         var delivered = 0
         expectZipError(.sizeMismatch) { try patched.read(patched.entries[entry.index]) { delivered += $0.count } }
@@ -119,6 +121,7 @@ struct EntryDataTests {
         var bytes = try Fixture.bytes("deflated.zip")
         let header = Int(archive.centralDirectoryOffset) + centralHeaderOffset(of: 0, in: bytes, from: Int(archive.centralDirectoryOffset))
         bytes = bytes.patching(header + 24, le32Bytes(UInt32(entry.uncompressedSize) + 1))
+            .patching(Int(entry.localHeaderOffset) + 22, le32Bytes(UInt32(entry.uncompressedSize) + 1))
         let patched = try ZipArchive(bytes: bytes)
         expectZipError(.sizeMismatch) { _ = try patched.read(patched.entries[0]) }
     }

@@ -45,7 +45,8 @@ struct FuzzRegressionTests {
         let clock = ContinuousClock()
         let elapsed = clock.measure {
             Self.exerciseEndRecord(bytes, input)
-            Self.exerciseArchive(bytes, input)
+            Self.exerciseArchive(bytes, input, limits: .default)
+            Self.exerciseArchive(bytes, input, limits: .unlimited)
         }
         #expect(elapsed < .seconds(1), "\(input) took \(elapsed)")
     }
@@ -79,10 +80,10 @@ struct FuzzRegressionTests {
 
     // MARK: Target 1: open, list, look up, read
 
-    static func exerciseArchive(_ bytes: [UInt8], _ input: String) {
+    static func exerciseArchive(_ bytes: [UInt8], _ input: String, limits: ReadLimits) {
         let archive: ZipArchive
         do {
-            archive = try ZipArchive(bytes: bytes)
+            archive = try ZipArchive(bytes: bytes, limits: limits)
         } catch {
             _ = error.code
             return

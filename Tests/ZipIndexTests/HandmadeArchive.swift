@@ -17,7 +17,7 @@ enum HandmadeArchive {
     }
 
     /// A stored entry's local header (APPNOTE 4.3.7), without its data.
-    static func localHeader(name: String, data: [UInt8]) -> [UInt8] {
+    static func localHeader(name: String, data: [UInt8], declaredSize: UInt32? = nil) -> [UInt8] {
         let crc = data.withUnsafeBytes { CRC32.checksum($0) }
         var out: [UInt8] = le32Bytes(0x0403_4b50)
         out += le16Bytes(20)  // version needed
@@ -27,7 +27,7 @@ enum HandmadeArchive {
         out += le16Bytes(0x21)  // date: 1980-01-01
         out += le32Bytes(crc)
         out += le32Bytes(UInt32(data.count))
-        out += le32Bytes(UInt32(data.count))
+        out += le32Bytes(declaredSize ?? UInt32(data.count))
         out += le16Bytes(name.utf8.count)
         out += le16Bytes(0)
         out += Array(name.utf8)
@@ -84,7 +84,8 @@ enum HandmadeArchive {
         for member in members {
             offsets.append(out.count)
             guard member.localHeaderOffset == nil else { continue }
-            out += localHeader(name: String(decoding: member.name, as: UTF8.self), data: member.data)
+            out += localHeader(name: String(decoding: member.name, as: UTF8.self), data: member.data,
+                               declaredSize: member.declaredSize)
             out += member.data
         }
         let directory = out.count

@@ -26,6 +26,51 @@ struct HostileInputTests {
         return first
     }
 
+    // MARK: Declared sizes at the top of the range
+
+    /// One deflated entry whose ZIP64 field declares 2^64 - 1 bytes: the
+    /// readers' "declared + 1" used to overflow and trap under
+    /// `ReadLimits.unlimited`.
+    static func maximalDeclaredSize() -> [UInt8] {
+        let content = Array("hello".utf8)
+        // A raw deflate stream of one final stored block (RFC 1951 3.2.4).
+        let deflated: [UInt8] = [0x01, 0x05, 0x00, 0xFA, 0xFF] + content
+        let crc = content.withUnsafeBytes { CRC32.checksum($0) }
+        let name = Array("big.bin".utf8)
+        var local = ByteWriter()
+        local.u32(0x0403_4b50); local.u16(45); local.u16(0); local.u16(8); local.u16(0); local.u16(0x21)
+        local.u32(crc); local.u32(UInt32(deflated.count)); local.u32(0xFFFF_FFFF)
+        local.u16(name.count); local.u16(12); local.raw(name)
+        local.u16(1); local.u16(8); local.u64(.max)  // ZIP64: uncompressed size
+        local.raw(deflated)
+        let directoryOffset = local.bytes.count
+        var central = ByteWriter()
+        central.u32(0x0201_4b50); central.u16(0x032D); central.u16(45); central.u16(0); central.u16(8)
+        central.u16(0); central.u16(0x21); central.u32(crc); central.u32(UInt32(deflated.count)); central.u32(0xFFFF_FFFF)
+        central.u16(name.count); central.u16(12); central.u16(0); central.u16(0); central.u16(0)
+        central.u32(0o100644 << 16); central.u32(0); central.raw(name)
+        central.u16(1); central.u16(8); central.u64(.max)
+        let end = HandmadeArchive.endRecord(count: 1, directorySize: central.bytes.count, directoryOffset: directoryOffset)
+        return local.bytes + central.bytes + end
+    }
+
+    @Test func aDeclaredSizeOfTwoToThe64MinusOneIsAnErrorUnderAnyLimits() throws {
+        let bytes = Self.maximalDeclaredSize()
+        let unlimited = try ZipArchive(bytes: bytes, limits: .unlimited)
+        let entry = try #require(unlimited.entries.first)
+        #expect(entry.uncompressedSize == .max)
+        #expect(throws: ZipError.self) { try unlimited.read(entry) }
+        do {
+            _ = try unlimited.read(entry)
+        } catch {
+            #expect(error.code == .sizeMismatch)
+        }
+        var streamed = 0
+        #expect(throws: ZipError.self) { try unlimited.read(entry) { streamed += $0.count } }
+        #expect(streamed == 5)
+        #expect(Self.exercise(bytes)?.code == .limitExceeded, "the default limits refuse it before reading")
+    }
+
     // MARK: Overlapping entries
 
     /// Fifield's quoted overlap in miniature: "a"'s stored data quotes the
@@ -180,6 +225,7 @@ struct HostileInputTests {
         let entry = archive.entries[0]
         let directory = Int(archive.centralDirectoryOffset)
         bytes = bytes.patching(directory + 24, le32Bytes(3_000_000_000))
+            .patching(Int(entry.localHeaderOffset) + 22, le32Bytes(3_000_000_000))
         let patched = try ZipArchive(bytes: bytes)
         #expect(patched.entries[0].method == entry.method)
         expectZipError(.limitExceeded) { _ = try patched.read(patched.entries[0]) }

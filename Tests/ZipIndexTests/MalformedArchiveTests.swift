@@ -64,6 +64,7 @@ struct MalformedArchiveTests {
     @Test func compressedSizePastTheEndOfFileIsOutOfBounds() throws {
         let l = try layout("stored.zip")
         let bytes = l.bytes.patching(l.directory + 20, le32Bytes(0x7FFF_0000)).patching(l.directory + 24, le32Bytes(0x7FFF_0000))
+            .patching(18, le32Bytes(0x7FFF_0000)).patching(22, le32Bytes(0x7FFF_0000))  // the local header agrees
         let archive = try ZipArchive(bytes: bytes)
         expectZipError(.entryOutOfBounds) { _ = try archive.read(archive.entries[0]) }
     }

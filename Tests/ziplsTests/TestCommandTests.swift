@@ -107,10 +107,11 @@ struct TestCommandTests {
             #expect(local.stderrLines.count == 1)
             #expect(local.stderr.hasPrefix("zipls: local.zip: invalid local file header in entry \"first.txt\""))
 
-            // The first entry's sizes in the directory: 16 MiB, past the end.
+            // The first entry's sizes, in the directory and (alike, so that
+            // the headers agree) in its local header: 16 MiB, past the end.
             bytes = builder.bytes()
             let directory0 = bytes.count - 22 - (46 + 9) - (46 + 10)
-            for field in [directory0 + 20, directory0 + 24] {
+            for field in [directory0 + 20, directory0 + 24, 18, 22] {
                 bytes[field] = 0; bytes[field + 1] = 0; bytes[field + 2] = 0; bytes[field + 3] = 1
             }
             try Data(bytes).write(to: directory.appendingPathComponent("long.zip"))
