@@ -40,6 +40,10 @@ struct EntryReader {
     /// descriptor if there is one, and that the record lies inside the file
     /// and before the next one.
     func dataRange() throws(ZipError) -> (offset: UInt64, length: UInt64) {
+        guard !record.info.contains(.impossibleLocalHeaderOffset) else {
+            throw ZipError(.invalidLocalHeader, offset: directoryOffset + table.centralHeaderOffset(entry),
+                           detail: "the directory puts the local header at or past the central directory (APPNOTE 4.4.16)")
+        }
         let headerOffset = table.localHeaderOffset(entry)
         let compressedSize = table.compressedSize(entry)
         if let dataLimit, dataLimit == headerOffset {

@@ -39,6 +39,11 @@ struct EntryRecord {
         /// The header has an Info-ZIP Unicode Path field, used or not: the
         /// local header must carry the same one.
         static let unicodePathField = Info(rawValue: 1 << 4)
+        /// The directory puts the local header at or past the central
+        /// directory: the entry is bad (reading it throws), the archive is
+        /// not. Its local header offset is the directory's, a placeholder
+        /// that keeps the offsets ordered for overlap detection.
+        static let impossibleLocalHeaderOffset = Info(rawValue: 1 << 5)
     }
 }
 

@@ -166,12 +166,16 @@ struct FileTableBuilder: ~Copyable {
             throw ZipError(.tooManyEntries, offset: headerOffset, detail: "the names exceed 4 GiB")
         }
         // A local header at or past the directory cannot be right (zipimport's
-        // "bad local header offset"), and shifting by the base must not overflow.
-        guard header.localHeaderOffset < relativeDirectoryOffset else {
-            throw ZipError(.invalidCentralDirectoryHeader, offset: headerOffset,
-                           detail: "entry \(entry)'s local header offset \(header.localHeaderOffset) is not before the central directory at \(relativeDirectoryOffset)")
+        // "bad local header offset"). That damages this entry, not the
+        // directory: like Python, Go and UnZip, list it, refuse to read it,
+        // and read the others. Shifting by the base must not overflow.
+        let localHeaderOffset: UInt64
+        if header.localHeaderOffset < relativeDirectoryOffset {
+            localHeaderOffset = header.localHeaderOffset + location.prependedBytes  // < directoryOffset: no overflow
+        } else {
+            info.insert(.impossibleLocalHeaderOffset)
+            localHeaderOffset = location.directoryOffset
         }
-        let localHeaderOffset = header.localHeaderOffset + location.prependedBytes  // < directoryOffset: no overflow
         let centralOffset = headerOffset - location.directoryOffset
         if let last = lastLocalHeaderOffset, localHeaderOffset <= last { localHeadersAscend = false }
         lastLocalHeaderOffset = localHeaderOffset

@@ -59,7 +59,7 @@ final class LocalHeaderOrder: Sendable {
     /// finds the overlaps this misses by a name's length.
     func overlappingEntries() -> [Int] {
         var result: [Int] = []
-        for entry in 0 ..< table.count {
+        for entry in 0 ..< table.count where !table.records[entry].info.contains(.impossibleLocalHeaderOffset) {
             // Below the directory offset (checked at open): no overflow.
             let start = table.localHeaderOffset(entry) + UInt64(LocalFileHeader.fixedLength)
             let (end, overflow) = start.addingReportingOverflow(table.compressedSize(entry))

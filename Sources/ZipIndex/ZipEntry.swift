@@ -33,6 +33,9 @@ public struct ZipEntry: Sendable, Hashable, CustomStringConvertible {
     public var crc32: UInt32 { record.crc32 }
     /// The absolute offset of the local file header: already shifted by any
     /// data prepended to the archive, like Python's `ZipInfo.header_offset`.
+    /// For an entry whose declared offset is impossible (at or past the
+    /// central directory), the directory's offset: reading it throws
+    /// `.invalidLocalHeader`, and the other entries stay readable.
     public var localHeaderOffset: UInt64 { table.localHeaderOffset(index) }
     /// The general purpose bit flag, raw (APPNOTE 4.4.4).
     public var flags: UInt16 { record.flags }

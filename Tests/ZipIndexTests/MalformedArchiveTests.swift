@@ -49,10 +49,21 @@ struct MalformedArchiveTests {
         }
     }
 
-    @Test func localHeaderOffsetInsideTheDirectoryIsRejected() throws {
+    /// Damage stays local: one impossible offset makes one bad entry, and
+    /// the others read, as in Python, Go and UnZip.
+    @Test func localHeaderOffsetInsideTheDirectoryIsABadEntryOnly() throws {
         let l = try layout("stored.zip")
         let bytes = l.bytes.patching(l.directory + 42, le32Bytes(UInt32(l.directory)))
-        expectZipError(.invalidCentralDirectoryHeader) { _ = try ZipArchive(bytes: bytes) }
+        let archive = try ZipArchive(bytes: bytes)
+        let original = try ZipArchive(bytes: l.bytes)
+        #expect(archive.entries.map(\.name) == original.entries.map(\.name))
+        let error = expectZipError(.invalidLocalHeader) { _ = try archive.read(archive.entries[0]) }
+        #expect(error?.entry == original.entries[0].name)
+        #expect(error?.offset == UInt64(l.directory), "the offset of the entry's central header")
+        for index in 1 ..< archive.count {
+            #expect(try archive.read(archive.entries[index]) == original.read(original.entries[index]))
+        }
+        #expect(archive.overlappingEntries.isEmpty)
     }
 
     @Test func saturatedOffsetWithoutZip64ExtraIsRejected() throws {
