@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where an archive's central directory is, found from the end of the file.
 ///
 /// Finding it reads only the tail: the end record with the longest possible
@@ -55,6 +63,7 @@ struct CentralDirectoryLocation {
                 position -= 1
             }
             guard let found else { throw ZipError(.notAZipArchive) }
+            try Self.refuseSecondEndRecord(before: found, in: bytes, tailOffset: tailOffset)
 
             let endOffset = tailOffset + UInt64(found)
             var cursor = ByteCursor(UnsafeRawBufferPointer(rebasing: bytes[found...]), fileOffset: endOffset)
@@ -97,6 +106,38 @@ struct CentralDirectoryLocation {
             try location.resolveBase(directoryEnd: directoryEnd, source: source, tail: bytes, tailOffset: tailOffset)
             location.tail = tail
             return location
+        }
+    }
+
+    /// Two end records that both end exactly at the end of the file (the
+    /// comment of one holding the other) are two readings of the archive:
+    /// a reader taking the last one, as ZipIndex, Go and Python do, and one
+    /// requiring the comment to end the file would list different
+    /// directories (type C2 of *My ZIP isn't your ZIP*). `found` is the last
+    /// candidate; every earlier one in the window is checked.
+    private static func refuseSecondEndRecord(before found: Int, in bytes: UnsafeRawBufferPointer,
+                                              tailOffset: UInt64) throws(ZipError) {
+        let length = EndOfCentralDirectory.length
+        func endsTheFile(_ position: Int) -> Bool {
+            let comment = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: position + 20, as: UInt16.self)))
+            return position + length + comment == bytes.count
+        }
+        var exact = endsTheFile(found) ? 1 : 0
+        let lowest = max(0, bytes.count - length - EndOfCentralDirectory.maximumCommentLength)
+        guard let base = bytes.baseAddress, found > lowest else { return }
+        // memchr finds each earlier "P" fast; the window is up to 64 KiB.
+        var start = lowest
+        while start < found {
+            guard let hit = memchr(base + start, 0x50, found - start) else { return }
+            let position = base.distance(to: UnsafeRawPointer(hit))
+            start = position + 1
+            guard position + length <= bytes.count, bytes[position + 1] == 0x4b,
+                  bytes[position + 2] == 0x05, bytes[position + 3] == 0x06, endsTheFile(position) else { continue }
+            exact += 1
+            if exact > 1 {
+                throw ZipError(.ambiguousStructure, offset: tailOffset + UInt64(position),
+                               detail: "another end of central directory record at \(tailOffset + UInt64(found)) also ends the file")
+            }
         }
     }
 
@@ -155,6 +196,13 @@ struct CentralDirectoryLocation {
                 try Zip64EndOfCentralDirectory(bytes, fileOffset: position)
             }
             guard let record = decoded else { continue }
+            // APPNOTE 4.3.14-4.3.15: the locator follows the record at once;
+            // bytes between them would be read by no one.
+            let (recordEnd, overflow) = position.addingReportingOverflow(record.length)
+            guard !overflow, recordEnd == locatorOffset else {
+                if needed { throw invalid("the ZIP64 end record at \(position) does not end where its locator begins, at \(locatorOffset)") }
+                continue
+            }
             if position != locator.recordOffset {
                 // Found by assuming data was prepended: then the record must
                 // sit where the directory ends, in the locator's own terms.
@@ -233,6 +281,13 @@ struct CentralDirectoryLocation {
         if span <= directoryEnd {
             let base = directoryEnd - span
             if try hasHeader(at: base + relativeOffset) {
+                // A second directory where the stored offset points without
+                // the adjustment: readers that adjust and readers that do not
+                // would list different entries (type C4).
+                if base > 0, try hasHeader(at: relativeOffset) {
+                    throw ZipError(.ambiguousStructure, offset: relativeOffset,
+                                   detail: "central directories both at \(base + relativeOffset) (after \(base) prepended bytes) and at \(relativeOffset)")
+                }
                 prependedBytes = base
                 directoryOffset = base + relativeOffset
                 return

@@ -126,16 +126,26 @@ struct FileTableBuilder: ~Copyable {
             let rest = UnsafeRawBufferPointer(rebasing: window[used...])
             let signature = UInt32(littleEndian: rest.loadUnaligned(as: UInt32.self))
             let headerOffset = windowOffset + UInt64(used)
+            let directoryEnd = location.directoryOffset + location.directorySize  // checked in readDirectory
             if signature == CentralDirectoryHeader.digitalSignature {
-                // APPNOTE 4.3.13: the optional digital signature ends the directory.
+                // APPNOTE 4.3.13: the optional digital signature ends the
+                // directory; nothing may follow it there.
+                guard rest.count >= 6 else { break }
+                let length = 6 + UInt64(UInt16(littleEndian: rest.loadUnaligned(fromByteOffset: 4, as: UInt16.self)))
+                guard length == directoryEnd - headerOffset else {
+                    throw ZipError(.invalidCentralDirectory, offset: headerOffset,
+                                   detail: "\(directoryEnd - headerOffset - min(length, directoryEnd - headerOffset)) bytes follow the digital signature record in the directory")
+                }
                 stoppedEarly = true
                 return window.count
             }
             if signature != CentralDirectoryHeader.signature, location.directorySizeIsInferred,
                UInt64(records.count) == location.declaredEntryCount {
-                // The stated size was wrong, so the end is where the count says.
-                stoppedEarly = true
-                return window.count
+                // The stated size was wrong, so the directory ends where the
+                // count says, and must end there: bytes between it and the
+                // end record are read by no reader (Python refuses them).
+                throw ZipError(.invalidCentralDirectory, offset: headerOffset,
+                               detail: "\(directoryEnd - headerOffset) bytes lie between the last directory header and the end record")
             }
             guard signature == CentralDirectoryHeader.signature else {
                 throw ZipError(.invalidCentralDirectoryHeader, offset: headerOffset,

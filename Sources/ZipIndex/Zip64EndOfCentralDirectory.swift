@@ -52,6 +52,9 @@ struct Zip64EndOfCentralDirectory {
     var entryCount: UInt64
     var directorySize: UInt64
     var directoryOffset: UInt64
+    /// The record's length, signature and size field included: where it
+    /// ends, its locator must begin.
+    var length: UInt64
 
     /// Decodes the record, or returns nil if the signature is absent.
     /// A record whose declared size is too small for its fixed fields is an error.
@@ -59,10 +62,11 @@ struct Zip64EndOfCentralDirectory {
         var cursor = ByteCursor(bytes, fileOffset: fileOffset)
         guard try cursor.uint32() == Self.signature else { return nil }
         let recordSize = try cursor.uint64()
-        guard recordSize >= UInt64(Self.length - 12) else {
+        guard recordSize >= UInt64(Self.length - 12), recordSize <= UInt64.max - 12 else {
             throw ZipError(.invalidZip64EndRecord, offset: fileOffset,
                            detail: "record size \(recordSize) is smaller than its fixed fields (44)")
         }
+        length = recordSize + 12
         _ = try cursor.uint16()  // version made by
         _ = try cursor.uint16()  // version needed to extract
         diskNumber = try cursor.uint32()

@@ -49,6 +49,12 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
         /// decides the entry's content: method, encryption or data-descriptor
         /// flags, CRC-32, sizes, or the Unicode Path field (APPNOTE 4.3.7).
         case localHeaderMismatch
+        /// The archive's structure can be read more than one way: two end of
+        /// central directory records that both end the file, or two central
+        /// directories (with and without the prepended-data adjustment).
+        /// Readers would list different entries (types C2 and C4 of *My ZIP
+        /// isn't your ZIP*).
+        case ambiguousStructure
         /// The data descriptor is not where the central directory's
         /// compressed size says the data ends, or disagrees with the central
         /// CRC-32 or sizes (APPNOTE 4.3.9).
@@ -122,6 +128,7 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
         case .localNameMismatch: "local file header name differs from the central directory"
         case .localHeaderMismatch: "local file header disagrees with the central directory"
         case .dataDescriptorMismatch: "data descriptor disagrees with the central directory"
+        case .ambiguousStructure: "archive structure is ambiguous (readers would see different entries)"
         case .entryOutOfBounds: "entry data lies outside the archive"
         case .unsupportedMethod: "unsupported compression method"
         case .encrypted: "entry is encrypted"
