@@ -63,7 +63,6 @@ struct CentralDirectoryLocation {
                 position -= 1
             }
             guard let found else { throw ZipError(.notAZipArchive) }
-            try Self.refuseSecondEndRecord(before: found, in: bytes, tailOffset: tailOffset)
 
             let endOffset = tailOffset + UInt64(found)
             var cursor = ByteCursor(UnsafeRawBufferPointer(rebasing: bytes[found...]), fileOffset: endOffset)
@@ -76,6 +75,7 @@ struct CentralDirectoryLocation {
                                detail: "comment length \(end.commentLength), \(cursor.remaining) bytes follow the record")
             }
             let comment = Array(try cursor.bytes(Int(end.commentLength)))
+            try Self.refuseSecondEndRecord(before: found, in: bytes, tailOffset: tailOffset)
 
             var location = CentralDirectoryLocation(
                 declaredEntryCount: UInt64(end.entryCount),
@@ -109,12 +109,13 @@ struct CentralDirectoryLocation {
         }
     }
 
-    /// Two end records that both end exactly at the end of the file (the
-    /// comment of one holding the other) are two readings of the archive:
-    /// a reader taking the last one, as ZipIndex, Go and Python do, and one
-    /// requiring the comment to end the file would list different
-    /// directories (type C2 of *My ZIP isn't your ZIP*). `found` is the last
-    /// candidate; every earlier one in the window is checked.
+    /// An end record before the last one whose comment ends exactly at the
+    /// end of the file (the comment of one holding the other) is a second
+    /// reading of the archive: a reader taking the last record, as ZipIndex,
+    /// Go and Python do, and one requiring the comment to end the file would
+    /// list different directories (type C2 of *My ZIP isn't your ZIP*).
+    /// `found` is the last candidate; every earlier one in the window is
+    /// checked.
     private static func refuseSecondEndRecord(before found: Int, in bytes: UnsafeRawBufferPointer,
                                               tailOffset: UInt64) throws(ZipError) {
         let length = EndOfCentralDirectory.length
@@ -122,7 +123,6 @@ struct CentralDirectoryLocation {
             let comment = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: position + 20, as: UInt16.self)))
             return position + length + comment == bytes.count
         }
-        var exact = endsTheFile(found) ? 1 : 0
         let lowest = max(0, bytes.count - length - EndOfCentralDirectory.maximumCommentLength)
         guard let base = bytes.baseAddress, found > lowest else { return }
         // memchr finds each earlier "P" fast; the window is up to 64 KiB.
@@ -133,11 +133,8 @@ struct CentralDirectoryLocation {
             start = position + 1
             guard position + length <= bytes.count, bytes[position + 1] == 0x4b,
                   bytes[position + 2] == 0x05, bytes[position + 3] == 0x06, endsTheFile(position) else { continue }
-            exact += 1
-            if exact > 1 {
-                throw ZipError(.ambiguousStructure, offset: tailOffset + UInt64(position),
-                               detail: "another end of central directory record at \(tailOffset + UInt64(found)) also ends the file")
-            }
+            throw ZipError(.ambiguousStructure, offset: tailOffset + UInt64(position),
+                           detail: "this end of central directory record ends the file too, besides the one at \(tailOffset + UInt64(found))")
         }
     }
 
@@ -198,10 +195,12 @@ struct CentralDirectoryLocation {
             guard let record = decoded else { continue }
             // APPNOTE 4.3.14-4.3.15: the locator follows the record at once;
             // bytes between them would be read by no one.
+            // A record that is there but leaves a gap is refused even when no
+            // 32-bit field needs it: a reader that follows the locator would
+            // take it, one that does not would use the 32-bit values.
             let (recordEnd, overflow) = position.addingReportingOverflow(record.length)
             guard !overflow, recordEnd == locatorOffset else {
-                if needed { throw invalid("the ZIP64 end record at \(position) does not end where its locator begins, at \(locatorOffset)") }
-                continue
+                throw invalid("the ZIP64 end record at \(position) does not end where its locator begins, at \(locatorOffset)")
             }
             if position != locator.recordOffset {
                 // Found by assuming data was prepended: then the record must

@@ -251,6 +251,22 @@ public struct ZipArchive: Sendable {
         }
     }
 
+    /// Walks the local records from the start of the zip data to the
+    /// central directory, in offset order, and reports what the directory
+    /// does not account for: gaps, and hidden entries (whole local records
+    /// in a gap or in the prepended data, which a streaming reader would
+    /// extract and a directory reader would not). Checked where the data
+    /// lies, with large sequential reads: about the archive's size in I/O.
+    ///
+    /// An archive is read the same way by every reader only if the result
+    /// ``ZipStructure/isClean``; `zipls test` fails an archive that is not.
+    public func verifyStructure() throws(ZipError) -> ZipStructure {
+        var walker = StructureWalker(source: storage.source, table: storage.table,
+                                     zipDataStart: storage.location.prependedBytes,
+                                     directoryOffset: storage.location.directoryOffset)
+        return try walker.walk()
+    }
+
     /// Reads the parts of an entry's central header that the table does not
     /// keep: its comment, extra field and extended times.
     public func details(of entry: ZipEntry) throws(ZipError) -> ZipEntryDetails {

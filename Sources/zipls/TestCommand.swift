@@ -13,10 +13,17 @@ struct TestCommand: ArchiveCommand {
             reported on stderr, one line naming the entry and the cause: CRC-32 \
             or size mismatch, corrupt data, an unsupported compression method \
             (only stored and deflated are decoded), encryption, a bad local \
-            header. A summary line closes the output on stdout:
+            header, a local header or data descriptor that disagrees with the \
+            directory. Without PATTERNs the archive's structure is checked too: \
+            whole local records that the directory does not list (hidden \
+            entries, which streaming readers extract) are reported, and a stored \
+            entry whose data holds an earlier data descriptor is a bad entry. A \
+            summary line closes the output on stdout:
               ARCHIVE: N entries tested, no errors
               ARCHIVE: N entries tested, K bad
-            Exit status 1 when an entry is bad or a PATTERN matches nothing.
+              ARCHIVE: N entries tested, K bad, H hidden
+            Exit status 1 when an entry is bad, an entry is hidden, or a PATTERN \
+            matches nothing.
 
             When stderr is a terminal and the work takes more than half a \
             second, a progress line is shown there (and wiped at the end).
@@ -48,7 +55,7 @@ struct TestCommand: ArchiveCommand {
             diagnostics.progress = nil
         }
 
-        var bad = 0
+        var bad = Set<Int>()
         for index in selected {
             let entry = entries[index]
             var done: UInt64 = 0
@@ -60,23 +67,49 @@ struct TestCommand: ArchiveCommand {
             } catch {
                 // A read error of an archive that opened (even an I/O error
                 // or a truncated entry) is a bad entry: exit 1, not 2.
-                bad += 1
+                bad.insert(index)
                 try diagnostics.entryProblem((error as? ZipError)?.description ?? "\(error) in entry \"\(entry.name)\"")
             }
             progress.finishEntry(remainingBytes: entry.uncompressedSize &- min(done, entry.uncompressedSize))
         }
         progress.clear()
 
+        var hidden = 0
+        if patterns.isEmpty {
+            let structure: ZipStructure
+            do {
+                structure = try archive.verifyStructure()
+            } catch {
+                structure = ZipStructure(gaps: [], hiddenEntries: [], truncatingDescriptors: [])
+                hidden += 1
+                try diagnostics.entryProblem("the structure could not be checked: \(error.description)")
+            }
+            for offset in structure.hiddenEntries {
+                hidden += 1
+                try diagnostics.entryProblem("hidden entry at offset \(offset): a whole local record that the central directory does not list (streaming readers extract it)")
+            }
+            for index in structure.truncatingDescriptors where !bad.contains(index) {
+                bad.insert(index)
+                try diagnostics.entryProblem("entry \"\(entries[index].name)\": its stored data holds an earlier data descriptor, where a streaming reader would stop")
+            }
+        }
+
         try selection.reportUnmatched(to: diagnostics)
         try output.write(Diagnostics.escaped(self.archive))
         try output.write(": " as StaticString)
         try output.write(decimal: UInt64(selected.count))
         try output.write(selected.count == 1 ? " entry tested, " as StaticString : " entries tested, ")
-        if bad == 0 {
+        if bad.isEmpty, hidden == 0 {
             try output.write("no errors\n" as StaticString)
         } else {
-            try output.write(decimal: UInt64(bad))
-            try output.write(" bad\n" as StaticString)
+            try output.write(decimal: UInt64(bad.count))
+            try output.write(" bad" as StaticString)
+            if hidden > 0 {
+                try output.write(", " as StaticString)
+                try output.write(decimal: UInt64(hidden))
+                try output.write(" hidden" as StaticString)
+            }
+            try output.write("\n" as StaticString)
         }
     }
 }

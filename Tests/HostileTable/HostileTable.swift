@@ -58,7 +58,7 @@ public enum HostileTable {
         ZipError.Code.allCases.first { "\($0)" == name }
     }
 
-    static func bytes(fromHex hex: String) -> [UInt8] {
+    public static func bytes(fromHex hex: String) -> [UInt8] {
         var out: [UInt8] = []
         var high: UInt8?
         for scalar in hex.unicodeScalars {

@@ -90,6 +90,27 @@ struct TestCommandTests {
         }
     }
 
+    /// A local record the directory does not list is a hidden entry: every
+    /// listed entry is fine, but the archive does not pass.
+    @Test func aHiddenEntryFailsTheTest() throws {
+        try ZiplsProcess.withTemporaryDirectory { directory in
+            var builder = ZipBuilder()
+            builder.add("first.txt", "first data")
+            builder.addHidden("payload.sh", "rm -rf ~")
+            builder.add("second.txt", "second data")
+            try builder.write(to: directory.appendingPathComponent("hidden.zip"))
+            let result = try ZiplsProcess.zipls("test", "hidden.zip", in: directory)
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stdout == "hidden.zip: 2 entries tested, 0 bad, 1 hidden\n")
+            #expect(result.stderrLines == [
+                "zipls: hidden.zip: hidden entry at offset 49: a whole local record that the central directory does not list (streaming readers extract it)",
+            ])
+            // With patterns, only the named entries are tested.
+            let some = try ZiplsProcess.zipls("test", "hidden.zip", "first.txt", in: directory)
+            #expect(some.status == 0, "\(some)")
+        }
+    }
+
     /// A local header that disagrees with the directory, and entry data
     /// running past the end of the file: the archive opens (its directory
     /// is fine), so these are bad entries, exit 1, not unreadable archives.

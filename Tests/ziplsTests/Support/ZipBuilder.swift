@@ -12,6 +12,9 @@ struct ZipBuilder {
         var utf8: Bool = true
         /// Made on Unix with this mode, or on MS-DOS when nil.
         var unixMode: UInt16? = 0o100644
+        /// Whether the central directory lists it: an unlisted entry is a
+        /// local record only, a hidden entry.
+        var listed = true
     }
 
     var entries: [Entry] = []
@@ -19,6 +22,11 @@ struct ZipBuilder {
 
     mutating func add(_ name: String, _ data: String = "", unixMode: UInt16? = 0o100644) {
         entries.append(Entry(name: Array(name.utf8), data: Array(data.utf8), unixMode: unixMode))
+    }
+
+    /// A local record that the central directory does not list.
+    mutating func addHidden(_ name: String, _ data: String) {
+        entries.append(Entry(name: Array(name.utf8), data: Array(data.utf8), listed: false))
     }
 
     mutating func add(_ name: String, bytes: [UInt8]) {
@@ -37,6 +45,7 @@ struct ZipBuilder {
             out += le32(0x0403_4b50) + le16(20) + le16(flags) + le16(0) + le16(dosTime) + le16(dosDate)
             out += le32(crc) + le32(UInt32(entry.data.count)) + le32(UInt32(entry.data.count))
             out += le16(UInt16(entry.name.count)) + le16(0) + entry.name + entry.data
+            guard entry.listed else { continue }
             let madeBy: UInt16 = entry.unixMode == nil ? 20 : 3 << 8 | 20
             let external = entry.unixMode.map { UInt32($0) << 16 } ?? 0
             central += le32(0x0201_4b50) + le16(madeBy) + le16(20) + le16(flags) + le16(0) + le16(dosTime) + le16(dosDate)
@@ -46,7 +55,7 @@ struct ZipBuilder {
         }
         let directoryOffset = UInt32(out.count)
         out += central
-        let count = UInt16(truncatingIfNeeded: entries.count)
+        let count = UInt16(truncatingIfNeeded: entries.filter(\.listed).count)
         out += le32(0x0605_4b50) + le16(0) + le16(0) + le16(count) + le16(count)
         out += le32(UInt32(central.count)) + le32(directoryOffset) + le16(UInt16(comment.count)) + comment
         return out
