@@ -18,6 +18,8 @@ public enum HostileTable {
         public let overlapping: Int?
         /// Hex of the bytes some entries (by index) must read as.
         public let content: [String: String]?
+        /// How many hidden local records `verifyStructure()` must find.
+        public let hidden: Int?
 
         /// The error opening must throw, or nil when the archive opens.
         public var openError: ZipError.Code? { open == "ok" ? nil : HostileTable.code(named: open) }

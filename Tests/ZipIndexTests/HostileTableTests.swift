@@ -29,6 +29,7 @@ struct HostileTableTests {
             #expect(expected.openError == nil, "opened; the table says \(expected.open)")
             #expect(archive.entries.map(\.name) == expected.entries)
             #expect(archive.overlappingEntries.count == expected.overlapping ?? 0)
+            #expect(try archive.verifyStructure().hiddenEntries.count == expected.hidden ?? 0)
             for entry in archive.entries {
                 do {
                     let data = try archive.read(entry)
