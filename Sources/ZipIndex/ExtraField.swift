@@ -27,20 +27,32 @@ enum ExtraField {
         return nil
     }
 
-    /// How many blocks are tagged `tag` (a header may hold each field only
-    /// once: two ZIP64 or Unicode Path fields could be read either way).
-    static func count(_ tag: UInt16, in extra: UnsafeRawBufferPointer) -> Int {
+    /// What one walk of an extra field finds about the fields a header may
+    /// hold only once (two ZIP64 or two Unicode Path fields could be read
+    /// either way): how many of each, and the first Unicode Path field.
+    struct Census {
+        var zip64Fields = 0
+        var unicodePathFields = 0
+        var unicodePath: UnsafeRawBufferPointer?
+    }
+
+    static func census(_ extra: UnsafeRawBufferPointer) -> Census {
+        var census = Census()
         var position = 0
-        var found = 0
         while extra.count - position >= 4 {
             let id = UInt16(littleEndian: extra.loadUnaligned(fromByteOffset: position, as: UInt16.self))
             let size = Int(UInt16(littleEndian: extra.loadUnaligned(fromByteOffset: position + 2, as: UInt16.self)))
             let start = position + 4
             guard size <= extra.count - start else { break }
-            if id == tag { found += 1 }
+            if id == zip64ExtendedInformation {
+                census.zip64Fields += 1
+            } else if id == unicodePath {
+                census.unicodePathFields += 1
+                if census.unicodePath == nil { census.unicodePath = UnsafeRawBufferPointer(rebasing: extra[start ..< start + size]) }
+            }
             position = start + size
         }
-        return found
+        return census
     }
 
     /// The UTF-8 name from an Info-ZIP Unicode Path field (APPNOTE 4.6.9),

@@ -220,16 +220,15 @@ struct FileTableBuilder: ~Copyable {
     /// already declares its name UTF-8 (readers differ on which wins).
     private func checkExtraFields(_ header: CentralDirectoryHeader, info: inout EntryRecord.Info,
                                   at headerOffset: UInt64) throws(ZipError) {
-        let extra = header.extra
-        guard ExtraField.count(ExtraField.zip64ExtendedInformation, in: extra) <= 1 else {
+        let census = ExtraField.census(header.extra)
+        guard census.zip64Fields <= 1 else {
             throw ZipError(.invalidExtraField, offset: headerOffset,
                            detail: "entry \(records.count) has two ZIP64 extended information fields")
         }
-        let unicodePaths = ExtraField.count(ExtraField.unicodePath, in: extra)
-        guard unicodePaths <= 1 else {
+        guard census.unicodePathFields <= 1 else {
             throw ZipError(.invalidExtraField, offset: headerOffset, detail: "entry \(records.count) has two Unicode Path fields")
         }
-        guard unicodePaths == 1, let field = ExtraField.find(ExtraField.unicodePath, in: extra) else { return }
+        guard let field = census.unicodePath else { return }
         info.insert(.unicodePathField)
         guard field.count >= 5, field[0] == 1 else {
             throw ZipError(.invalidExtraField, offset: headerOffset,

@@ -84,13 +84,14 @@ struct LocalFileHeader {
             throw refuse("the local header's flags \(Self.hex16(flags)) differ from the directory's \(Self.hex16(central.flags)) in bits 0, 3, 6 or 13")
         }
         // APPNOTE 4.5.3: one ZIP64 field; 4.6.9: one Unicode Path field.
-        guard ExtraField.count(ExtraField.zip64ExtendedInformation, in: extra) <= 1 else {
+        let census = ExtraField.census(extra)
+        guard census.zip64Fields <= 1 else {
             throw ZipError(.invalidExtraField, offset: offset, detail: "the local header has two ZIP64 extended information fields")
         }
-        guard ExtraField.count(ExtraField.unicodePath, in: extra) <= 1 else {
+        guard census.unicodePathFields <= 1 else {
             throw ZipError(.invalidExtraField, offset: offset, detail: "the local header has two Unicode Path fields")
         }
-        let localUnicodePath = ExtraField.find(ExtraField.unicodePath, in: extra).map { Array($0) }
+        let localUnicodePath = census.unicodePath.map { Array($0) }
         guard localUnicodePath == central.unicodePath else {
             throw refuse(localUnicodePath == nil ? "the directory has a Unicode Path field, the local header none"
                 : central.unicodePath == nil ? "the local header has a Unicode Path field, the directory none"
