@@ -82,6 +82,17 @@ func exerciseArchive(_ bytes: [UInt8], limits: ReadLimits) {
     _ = archive.directoryExists("")
     _ = archive.directoryExists("/")
 
+    // The structure between the entries: gaps inside the file, hidden
+    // entries at offsets inside the file, a typed error otherwise.
+    if let structure = try? archive.verifyStructure() {
+        for gap in structure.gaps where gap.upperBound > archive.fileSize {
+            violated("gap \(gap) past the end of the file (\(archive.fileSize))")
+        }
+        for offset in structure.hiddenEntries where offset >= archive.fileSize {
+            violated("hidden entry at \(offset), past the end of the file")
+        }
+    }
+
     // Read every entry, whole and streamed; both must agree.
     for entry in archive.entries {
         let whole: Result<[UInt8], ZipError> = Result { () throws(ZipError) in try archive.read(entry) }

@@ -120,6 +120,10 @@ struct FuzzRegressionTests {
             _ = archive.contentsOfDirectory(directory)
         }
         _ = archive.contentsOfDirectory("")
+        if let structure = try? archive.verifyStructure() {
+            #expect(structure.gaps.allSatisfy { $0.upperBound <= archive.fileSize }, "\(input): a gap past the end")
+            #expect(structure.hiddenEntries.allSatisfy { $0 < archive.fileSize }, "\(input): a hidden entry past the end")
+        }
 
         for entry in archive.entries {
             // Typed throws: whole reads return bytes or throw a ZipError.
