@@ -1,35 +1,11 @@
 import Testing
 @testable import zipls
 
-@Suite("Unsafe names and mode strings")
-struct NameAndModeTests {
-    @Test(arguments: ["a.txt", "dir/a.txt", "a/../b", "./a", "a/./b/..", "..a", "a..", "a/..b/c", "", "dir/", "C", "ab:c"])
-    func ordinaryNamesAreSafe(_ name: String) {
-        #expect(UnsafeName.reasons(name).isEmpty)
-    }
-
-    @Test func absoluteNamesAndDriveLettersAreUnsafe() {
-        #expect(UnsafeName.reasons("/etc/passwd") == .absolute)
-        #expect(UnsafeName.reasons("C:/Windows") == .absolute)
-        #expect(UnsafeName.reasons("c:x") == .absolute)
-        #expect(UnsafeName.reasons("1:x").isEmpty)
-    }
-
-    @Test func dotDotIsUnsafeOnlyWhenItClimbsOut() {
-        #expect(UnsafeName.reasons("../x") == .escaping)
-        #expect(UnsafeName.reasons("..") == .escaping)
-        #expect(UnsafeName.reasons("a/../../x") == .escaping)
-        #expect(UnsafeName.reasons("a/./../..") == .escaping)
-        #expect(UnsafeName.reasons("a//../b/../..") == .escaping)  // empty components do not count
-        #expect(UnsafeName.reasons("a/b/../../c").isEmpty)
-    }
-
-    @Test func backslashesAreUnsafe() {
-        #expect(UnsafeName.reasons("a\\b") == .backslash)
-        #expect(UnsafeName.reasons("..\\..\\x") == .backslash)
-        #expect(UnsafeName.reasons("/a/../../b\\c") == [.absolute, .escaping, .backslash])
-    }
-
+/// Which names are unsafe is the library's one rule (`ZipEntry.safeRelativePath`,
+/// pinned by ZipIndexTests' "Safe relative paths for extraction"); zipls
+/// only counts them (InfoCommandTests).
+@Suite("Mode strings")
+struct ModeStringTests {
     @Test func modeStringsReadLikeLsL() {
         #expect(LongListing.modeString(0o100644, isDirectory: false) == "-rw-r--r--")
         #expect(LongListing.modeString(0o040755, isDirectory: true) == "drwxr-xr-x")
