@@ -12,6 +12,7 @@ import posixpath
 from importlib.resources.abc import Traversable, TraversableResources
 
 from . import _zipindex as _native
+from ._importer import _KIND_MODULE
 
 
 class ArchiveReader(TraversableResources):
@@ -20,7 +21,7 @@ class ArchiveReader(TraversableResources):
     def __init__(self, importer, fullname):
         prefix = importer.prefix.replace('\\', '/')
         found = _native.find(importer._handle, fullname)
-        if found is not None and found[0] != 0:
+        if found is not None and found[0] != _KIND_MODULE:  # a package or namespace: its own directory
             prefix += fullname.rpartition('.')[2] + '/'
         self._importer = importer
         self._directory = prefix.rstrip('/')

@@ -120,12 +120,6 @@ struct LocalFileHeader {
         }
     }
 
-    /// Whether the local header has a ZIP64 extended information field, in
-    /// which case its data descriptor holds 8-byte sizes (APPNOTE 4.3.9.2).
-    static func hasZip64(extra: UnsafeRawBufferPointer) -> Bool {
-        ExtraField.find(ExtraField.zip64ExtendedInformation, in: extra) != nil
-    }
-
     /// The local compressed and uncompressed sizes, taken from the ZIP64
     /// field where the 32-bit ones are saturated (APPNOTE 4.5.3: the local
     /// field holds the uncompressed size, then the compressed size). A
