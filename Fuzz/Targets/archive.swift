@@ -93,6 +93,33 @@ func exerciseArchive(_ bytes: [UInt8], limits: ReadLimits) {
         }
     }
 
+    // The audit: names and structure, consistent with the per-entry rules.
+    if let audit = try? archive.audit() {
+        if audit.prependedBytes &+ audit.trailingBytes > archive.fileSize {
+            violated("prefix \(audit.prependedBytes) and trailing \(audit.trailingBytes) exceed the file")
+        }
+        var previous = -1
+        for finding in audit.names {
+            guard finding.entry > previous, finding.entry < archive.count else {
+                violated("audit finding for entry \(finding.entry) out of order or range")
+            }
+            previous = finding.entry
+            let entry = archive.entries[finding.entry]
+            if finding.isSafeToExtract != (entry.safeRelativePath != nil) {
+                violated("audit and safeRelativePath disagree on \(entry.name)")
+            }
+            if !finding.hazards.isSuperset(of: entry.nameHazards) {
+                violated("audit lost hazards of \(entry.name)")
+            }
+        }
+        let listed = Set(audit.names.map(\.entry))
+        for entry in archive.entries where !listed.contains(entry.index) {
+            if !entry.nameHazards.isEmpty || entry.safeRelativePath == nil {
+                violated("audit missed \(entry.name)")
+            }
+        }
+    }
+
     // Read every entry, whole and streamed; both must agree.
     for entry in archive.entries {
         let whole: Result<[UInt8], ZipError> = Result { () throws(ZipError) in try archive.read(entry) }

@@ -35,6 +35,13 @@ struct CentralDirectoryLocation {
     var tail: [UInt8]
     var tailOffset: UInt64
 
+    /// Bytes after the end record's comment, which APPNOTE 4.3.16 says ends
+    /// the file. `locate` made sure the comment fits in the file.
+    func trailingBytes(fileSize: UInt64) -> UInt64 {
+        let end = endRecordOffset + UInt64(EndOfCentralDirectory.length) + UInt64(comment.count)
+        return fileSize > end ? fileSize - end : 0
+    }
+
     /// Finds the central directory of the archive in `source`.
     static func locate(in source: ByteSource) throws(ZipError) -> CentralDirectoryLocation {
         let fileSize = source.size

@@ -28,6 +28,8 @@ public struct ZipArchive: Sendable {
         /// Declared bytes of every read so far, against `maximumTotalOutput`.
         let totalOutput = Atomic<UInt64>(0)
         let directories = Mutex<DirectoryIndex?>(nil)
+        /// Made by the first ``ZipArchive/audit()``, never at open.
+        let audit = Mutex<ZipAudit?>(nil)
 
         init(source: ByteSource, limits: ReadLimits) throws(ZipError) {
             self.source = source
@@ -265,6 +267,27 @@ public struct ZipArchive: Sendable {
                                      zipDataStart: storage.location.prependedBytes,
                                      directoryOffset: storage.location.directoryOffset)
         return try walker.walk()
+    }
+
+    /// What the archive has that ZipIndex reads but another reader or file
+    /// system may treat differently: hazards in names, collisions between
+    /// names, and bytes the directory does not account for.
+    ///
+    /// Made on first use and kept: the names cost one pass over the table,
+    /// the structure one walk of the local records
+    /// (``verifyStructure()``). Opening an archive pays for neither.
+    ///
+    /// - Throws: ``ZipError`` when the local records cannot be read.
+    public func audit() throws(ZipError) -> ZipAudit {
+        if let made = storage.audit.withLock({ $0 }) { return made }
+        let made = ZipAudit(names: ZipAudit.names(of: entries), prependedBytes: prependedBytes,
+                            trailingBytes: storage.location.trailingBytes(fileSize: fileSize),
+                            structure: try verifyStructure())
+        return storage.audit.withLock { kept in
+            if let kept { return kept }
+            kept = made
+            return made
+        }
     }
 
     /// Reads the parts of an entry's central header that the table does not

@@ -12,10 +12,6 @@ struct ArchiveSummary {
     /// Entries whose name a later entry repeats. Lookups find the last one
     /// (as Python's zipfile does), so these are the ones hidden.
     var duplicateNames = 0
-    /// Entries whose name is unsafe to extract, by the library's one rule
-    /// (``ZipEntry/safeRelativePath`` is nil): absolute, a drive letter,
-    /// `..` climbing out, a backslash, a NUL, or nothing left.
-    var unsafeNames = 0
     /// Entries whose data overlaps another's: an overlapping-entry zip bomb
     /// (``ZipArchive/overlappingEntries``). Reading them fails.
     var overlappingEntries = 0
@@ -32,7 +28,6 @@ struct ArchiveSummary {
                 // The name index answers with the last entry of a name.
                 if archive.entry(utf8Name: name)?.index != entry.index { duplicateNames += 1 }
             }
-            if entry.safeRelativePath == nil { unsafeNames += 1 }
         }
     }
 

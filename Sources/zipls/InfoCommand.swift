@@ -7,8 +7,10 @@ struct InfoCommand: ArchiveCommand {
         commandName: "info",
         abstract: "Describe the archive: sizes, comment, structure, methods, risky names.",
         discussion: """
-            Reads only the central directory: entry data is not checked (use \
-            `zipls test`), so the exit status is 0 for any archive that opens.
+            Reads the central directory and walks the local headers; entry \
+            data is not decompressed or checked (use `zipls test`). The exit \
+            status is 0 for any archive that opens, 1 if its local records \
+            cannot be walked.
 
             Prints one "Field: value" line each for: the entry count, total \
             uncompressed and compressed sizes, the archive comment (quoted and \
@@ -17,18 +19,33 @@ struct InfoCommand: ArchiveCommand {
             stub, a #! line), the central directory's offset and size, the \
             compression methods used with their entry counts, and the number \
             of encrypted entries, of entries hidden by a later entry of the \
-            same name, of names unsafe to extract (absolute or with a \
-            drive letter, climbing out with "..", or holding a backslash), \
-            and of entries whose data overlaps another entry's (an \
+            same name, and of entries whose data overlaps another entry's (an \
             overlapping-entry zip bomb; `zipls test` fails them).
+
+            Then the audit, what is read but may read differently elsewhere: \
+            the names unsafe to extract (a NUL, absolute or with a drive \
+            letter, climbing out with "..", a backslash); the entries whose \
+            names carry each hazard (nul, controlCharacter, bidiOverride, \
+            backslash, absolute, driveLetter, dotComponent, \
+            undeclaredEncoding, windowsReserved, collision, caseCollision, \
+            directoryMismatch); the bytes after the end record; the gaps \
+            between local records; the hidden entries (whole local records \
+            the directory does not list) and the entries whose stored data \
+            holds an earlier data descriptor.
 
             --json prints the same as one object: {"archive": str, \
             "entries": int, "uncompressedSize": int, "compressedSize": int, \
             "comment": str, "zip64": bool, "prependedBytes": int, \
             "centralDirectoryOffset": int, "centralDirectorySize": int, \
             "methods": [{"method": int, "name": str, "entries": int}], \
-            "encryptedEntries": int, "duplicateNames": int, "unsafeNames": int, \
-            "overlappingEntries": int}
+            "encryptedEntries": int, "duplicateNames": int, \
+            "overlappingEntries": int, "unsafeNames": int, "nameHazards": \
+            {HAZARD: int, ...every hazard}, "trailingBytes": int, "gaps": \
+            [[start, end], ...], "hiddenEntries": [offset, ...], \
+            "truncatingDescriptors": [index, ...], "names": [{"index": int, \
+            "name": str, "hazards": [HAZARD, ...], "safeToExtract": bool}, \
+            ...one per entry with a hazard or an unsafe name]}. When the \
+            local records cannot be walked, every audit key is null.
             """
     )
 
@@ -42,14 +59,22 @@ struct InfoCommand: ArchiveCommand {
 
     func run(archive: ZipArchive, output: OutputBuffer, diagnostics: Diagnostics) throws(OutputError) {
         let summary = ArchiveSummary(archive)
+        let audit: ZipAudit?
+        do {
+            audit = try archive.audit()
+        } catch {
+            audit = nil
+            try diagnostics.entryProblem("the local records could not be walked: \(error.description)")
+        }
         if json {
-            try writeJSON(archive, summary, to: output)
+            try writeJSON(archive, summary, audit, to: output)
         } else {
-            try writeText(archive, summary, to: output)
+            try writeText(archive, summary, audit, to: output)
         }
     }
 
-    private func writeText(_ archive: ZipArchive, _ summary: ArchiveSummary, to output: OutputBuffer) throws(OutputError) {
+    private func writeText(_ archive: ZipArchive, _ summary: ArchiveSummary, _ audit: ZipAudit?,
+                           to output: OutputBuffer) throws(OutputError) {
         func field(_ label: String, _ value: String) throws(OutputError) {
             try output.write(label + ":")
             try output.write(repeating: 0x20, times: max(1, 21 - label.utf8.count - 1))
@@ -71,11 +96,23 @@ struct InfoCommand: ArchiveCommand {
         try field("Methods", methods.isEmpty ? "none" : methods.joined(separator: ", "))
         try field("Encrypted entries", "\(summary.encryptedEntries)")
         try field("Duplicate names", "\(summary.duplicateNames)")
-        try field("Unsafe names", "\(summary.unsafeNames)")
         try field("Overlapping entries", "\(summary.overlappingEntries)")
+        guard let audit else { return }
+        try field("Unsafe names", "\(audit.unsafeNames)")
+        let hazards = NameHazards.allCases.compactMap { hazard in
+            let count = audit.count(of: hazard)
+            return count == 0 ? nil : "\(hazard.identifier) (\(count))"
+        }
+        try field("Name hazards", hazards.isEmpty ? "none" : hazards.joined(separator: ", "))
+        try field("Trailing bytes", "\(audit.trailingBytes)")
+        let gapBytes = audit.structure.gaps.reduce(UInt64(0)) { $0 &+ ($1.upperBound - $1.lowerBound) }
+        try field("Gaps", audit.structure.gaps.isEmpty ? "0" : "\(audit.structure.gaps.count) (\(gapBytes) bytes)")
+        try field("Hidden entries", "\(audit.structure.hiddenEntries.count)")
+        try field("Early descriptors", "\(audit.structure.truncatingDescriptors.count)")
     }
 
-    private func writeJSON(_ archive: ZipArchive, _ summary: ArchiveSummary, to output: OutputBuffer) throws(OutputError) {
+    private func writeJSON(_ archive: ZipArchive, _ summary: ArchiveSummary, _ audit: ZipAudit?,
+                           to output: OutputBuffer) throws(OutputError) {
         func number(_ key: StaticString, _ value: UInt64) throws(OutputError) {
             try output.writeJSONKey(key)
             try output.write(decimal: value)
@@ -112,9 +149,75 @@ struct InfoCommand: ArchiveCommand {
         try output.write("]," as StaticString)
         try number("encryptedEntries", UInt64(summary.encryptedEntries))
         try number("duplicateNames", UInt64(summary.duplicateNames))
-        try number("unsafeNames", UInt64(summary.unsafeNames))
-        try output.writeJSONKey("overlappingEntries")
-        try output.write(decimal: UInt64(summary.overlappingEntries))
+        try number("overlappingEntries", UInt64(summary.overlappingEntries))
+        try writeJSONAudit(archive, audit, to: output)
         try output.write("}\n" as StaticString)
+    }
+
+    /// The audit's keys, after a comma; each null when there is no audit.
+    private func writeJSONAudit(_ archive: ZipArchive, _ audit: ZipAudit?, to output: OutputBuffer) throws(OutputError) {
+        func key(_ key: StaticString) throws(OutputError) {
+            try output.writeJSONKey(key)
+        }
+        func list<T>(_ items: [T], _ body: (T) throws(OutputError) -> Void) throws(OutputError) {
+            try output.write(byte: UInt8(ascii: "["))
+            for (position, item) in items.enumerated() {
+                if position > 0 { try output.write(byte: UInt8(ascii: ",")) }
+                try body(item)
+            }
+            try output.write(byte: UInt8(ascii: "]"))
+        }
+        guard let audit else {
+            try output.write(#""unsafeNames":null,"nameHazards":null,"trailingBytes":null,"gaps":null,"# as StaticString)
+            try output.write(#""hiddenEntries":null,"truncatingDescriptors":null,"names":null"# as StaticString)
+            return
+        }
+        try key("unsafeNames")
+        try output.write(decimal: UInt64(audit.unsafeNames))
+        try output.write(byte: UInt8(ascii: ","))
+        try key("nameHazards")
+        try output.write(byte: UInt8(ascii: "{"))
+        for (position, hazard) in NameHazards.allCases.enumerated() {
+            if position > 0 { try output.write(byte: UInt8(ascii: ",")) }
+            try output.writeJSONString(hazard.identifier)
+            try output.write(byte: UInt8(ascii: ":"))
+            try output.write(decimal: UInt64(audit.count(of: hazard)))
+        }
+        try output.write("}," as StaticString)
+        try key("trailingBytes")
+        try output.write(decimal: audit.trailingBytes)
+        try output.write(byte: UInt8(ascii: ","))
+        try key("gaps")
+        try list(audit.structure.gaps) { (gap) throws(OutputError) in
+            try output.write(byte: UInt8(ascii: "["))
+            try output.write(decimal: gap.lowerBound)
+            try output.write(byte: UInt8(ascii: ","))
+            try output.write(decimal: gap.upperBound)
+            try output.write(byte: UInt8(ascii: "]"))
+        }
+        try output.write(byte: UInt8(ascii: ","))
+        try key("hiddenEntries")
+        try list(audit.structure.hiddenEntries) { (offset) throws(OutputError) in try output.write(decimal: offset) }
+        try output.write(byte: UInt8(ascii: ","))
+        try key("truncatingDescriptors")
+        try list(audit.structure.truncatingDescriptors) { (index) throws(OutputError) in
+            try output.write(decimal: UInt64(index))
+        }
+        try output.write(byte: UInt8(ascii: ","))
+        try key("names")
+        let entries = archive.entries
+        try list(audit.names) { (finding) throws(OutputError) in
+            try output.write("{\"index\":" as StaticString)
+            try output.write(decimal: UInt64(finding.entry))
+            try output.write(",\"name\":" as StaticString)
+            try output.writeJSONString(entries[finding.entry].name)
+            try output.write(",\"hazards\":" as StaticString)
+            try list(NameHazards.allCases.filter { finding.hazards.contains($0) }) { (hazard) throws(OutputError) in
+                try output.writeJSONString(hazard.identifier)
+            }
+            try output.write(",\"safeToExtract\":" as StaticString)
+            try output.writeJSON(finding.isSafeToExtract)
+            try output.write(byte: UInt8(ascii: "}"))
+        }
     }
 }

@@ -19,6 +19,9 @@ struct AmbiguityTableTests {
         let type: String
         /// "hidden" or "truncating" when verifyStructure() must find it.
         let structure: String?
+        /// The audit's name hazards by entry index (`NameHazards`
+        /// identifiers); none when absent.
+        let hazards: [String: [String]]?
         /// A check not made yet: the verdict is what ZipIndex does today.
         let pending: String?
     }
@@ -61,7 +64,13 @@ struct AmbiguityTableTests {
                 #expect(error.code == HostileTable.code(named: verdict), "\(name) entry \(entry.index): \(error)")
             }
         }
-        let structure = try archive.verifyStructure()
+        let audit = try archive.audit()
+        var hazards: [String: [String]] = [:]
+        for finding in audit.names {
+            hazards[String(finding.entry)] = NameHazards.allCases.filter { finding.hazards.contains($0) }.map(\.identifier)
+        }
+        #expect(hazards == expected.hazards ?? [:], "\(name)")
+        let structure = audit.structure
         switch expected.structure {
         case "hidden": #expect(!structure.hiddenEntries.isEmpty, "\(name): \(structure)")
         case "truncating": #expect(!structure.truncatingDescriptors.isEmpty, "\(name): \(structure)")

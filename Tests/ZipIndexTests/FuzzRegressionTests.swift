@@ -124,6 +124,14 @@ struct FuzzRegressionTests {
             #expect(structure.gaps.allSatisfy { $0.upperBound <= archive.fileSize }, "\(input): a gap past the end")
             #expect(structure.hiddenEntries.allSatisfy { $0 < archive.fileSize }, "\(input): a hidden entry past the end")
         }
+        if let audit = try? archive.audit() {
+            let listed = Dictionary(uniqueKeysWithValues: audit.names.map { ($0.entry, $0) })
+            for entry in archive.entries {
+                let finding = listed[entry.index]
+                #expect((finding?.isSafeToExtract ?? true) == (entry.safeRelativePath != nil), "\(input): \(entry.index)")
+                #expect((finding?.hazards ?? []).isSuperset(of: entry.nameHazards), "\(input): \(entry.index)")
+            }
+        }
 
         for entry in archive.entries {
             // Typed throws: whole reads return bytes or throw a ZipError.

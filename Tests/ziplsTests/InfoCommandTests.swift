@@ -28,8 +28,13 @@ struct InfoCommandTests {
             Methods:             \(((json["methods"] as? [[String: Any]]) ?? []).map { "\($0["name"]!) (\($0["entries"]!))" }.joined(separator: ", "))
             Encrypted entries:   0
             Duplicate names:     0
-            Unsafe names:        0
             Overlapping entries: 0
+            Unsafe names:        0
+            Name hazards:        none
+            Trailing bytes:      0
+            Gaps:                0
+            Hidden entries:      0
+            Early descriptors:   0
 
             """)
     }
@@ -48,8 +53,13 @@ struct InfoCommandTests {
             Methods:             deflated (1)
             Encrypted entries:   0
             Duplicate names:     0
-            Unsafe names:        0
             Overlapping entries: 0
+            Unsafe names:        0
+            Name hazards:        none
+            Trailing bytes:      0
+            Gaps:                0
+            Hidden entries:      0
+            Early descriptors:   0
 
             """)
     }
@@ -123,6 +133,50 @@ struct InfoCommandTests {
         }
         let max = try info("max-comment.zip")
         #expect((max["comment"] as? String)?.utf8.count == 65_535)
+    }
+
+    /// Types A4 and B1–B4 of *My ZIP isn't your ZIP*: read, and reported
+    /// per entry with --json.
+    @Test func nameHazardsAreCountedAndListedPerEntry() throws {
+        let ambiguous = ZiplsProcess.fixtures.appendingPathComponent("ambiguous")
+        let cases: [(String, [String: [String]], Int)] = [
+            ("a4-backslash-directory.zip", ["test\\": ["backslash"]], 1),
+            ("b1-duplicate-names.zip", ["dup.txt": ["collision"]], 0),
+            ("b2-nul-in-name.zip", ["a\u{0}b.txt": ["nul"]], 1),
+            ("b3-backslash-collision.zip", ["a/b": ["collision"], "a\\b": ["backslash", "collision"]], 1),
+            ("b4-case-collision.zip", ["test.txt": ["caseCollision"], "test.TXT": ["caseCollision"]], 0),
+        ]
+        for (fixture, hazards, unsafe) in cases {
+            let json = try info(fixture, in: ambiguous)
+            let names = try #require(json["names"] as? [[String: Any]], "\(fixture)")
+            var listed: [String: [String]] = [:]
+            for item in names {
+                listed[try #require(item["name"] as? String)] = item["hazards"] as? [String]
+                let hazards = Set(item["hazards"] as? [String] ?? [])
+                #expect(item["safeToExtract"] as? Bool == hazards.isSubset(of: ["collision", "caseCollision"]),
+                        "\(fixture)")
+            }
+            #expect(listed == hazards, "\(fixture)")
+            #expect(json["unsafeNames"] as? Int == unsafe, "\(fixture)")
+        }
+        let counts = try #require(try info("b4-case-collision.zip", in: ambiguous)["nameHazards"] as? [String: Int])
+        #expect(counts.count == 12)
+        #expect(counts["caseCollision"] == 2)
+        #expect(counts.filter { $0.key != "caseCollision" }.values.allSatisfy { $0 == 0 })
+        let text = try ZiplsProcess.zipls("info", "b4-case-collision.zip", in: ambiguous)
+        #expect(text.stdout.contains("\nName hazards:        caseCollision (2)\n"), "\(text)")
+    }
+
+    @Test func structuralIrregularitiesAreReported() throws {
+        let ambiguous = ZiplsProcess.fixtures.appendingPathComponent("ambiguous")
+        let hidden = try info("c1-hidden-local-between-entries.zip", in: ambiguous)
+        #expect((hidden["hiddenEntries"] as? [Int])?.count == 1)
+        #expect((hidden["gaps"] as? [[Int]])?.count == 1)
+        let trailing = try info("trailing-junk.zip")
+        #expect(trailing["trailingBytes"] as? Int ?? 0 > 0)
+        let text = try ZiplsProcess.zipls("info", "c1-hidden-local-between-entries.zip", in: ambiguous)
+        #expect(text.status == 0, "info describes; zipls test fails it")
+        #expect(text.stdout.contains("\nHidden entries:      1\n"), "\(text)")
     }
 
     @Test func readsOnlyTheDirectorySoBadDataStillExits0() throws {
