@@ -115,30 +115,38 @@ extension ZipEntry {
     /// scan of the name; collisions with other names are in
     /// ``ZipArchive/audit()``.
     public var nameHazards: NameHazards {
-        var hazards = withUTF8Name { EntryName.hazards($0) }
-        // Code page 437 is what the builder assumed for high bytes without
-        // bit 11; a Unicode Path name is one that ignoring readers miss.
-        if !table.records[index].info.isDisjoint(with: [.cp437Name, .unicodePathName]) {
-            hazards.insert(.undeclaredEncoding)
-        }
-        if hasDirectoryMismatch { hazards.insert(.directoryMismatch) }
-        return hazards
+        withUTF8Name { nameHazards(name: $0) }
     }
 
-    /// APPNOTE 4.4.15: the low byte of the external attributes holds the
-    /// MS-DOS attributes (0x10: directory) whatever the host, and Unix
-    /// hosts put the mode in the high 16 bits.
-    private var hasDirectoryMismatch: Bool {
-        let endsWithSlash = isDirectory
-        if endsWithSlash { return uncompressedSize > 0 }
-        if externalAttributes & 0x10 != 0 { return true }
-        if let mode = unixMode { return mode & 0o170000 == 0o040000 }
-        return false
+    /// ``nameHazards``, given the entry's name bytes.
+    func nameHazards(name: UnsafeRawBufferPointer) -> NameHazards {
+        var hazards = EntryName.hazards(name)
+        let record = table.records[index]
+        // Code page 437 is what the builder assumed for high bytes without
+        // bit 11; a Unicode Path name is one that ignoring readers miss.
+        if !record.info.isDisjoint(with: [.cp437Name, .unicodePathName]) {
+            hazards.insert(.undeclaredEncoding)
+        }
+        // APPNOTE 4.4.15: the low byte of the external attributes holds the
+        // MS-DOS attributes (0x10: directory) whatever the host, and Unix
+        // hosts put the mode in the high 16 bits.
+        let mismatch = if name.last == UInt8(ascii: "/") {
+            uncompressedSize > 0
+        } else {
+            record.externalAttributes & 0x10 != 0 || unixMode.map { $0 & 0o170000 == 0o040000 } ?? false
+        }
+        if mismatch { hazards.insert(.directoryMismatch) }
+        return hazards
     }
 }
 
 /// The scan behind ``ZipEntry/safeRelativePath`` and ``NameHazards``.
 enum EntryName {
+    /// The hazards after which a name's path is not the name itself (less
+    /// a final `/`): without them, the name is safe to extract and is its
+    /// own collision key.
+    static let irregularPath: NameHazards = [.nul, .backslash, .absolute, .driveLetter, .dotComponent]
+
     static func safeRelativePath(_ name: UnsafeRawBufferPointer) -> String? {
         guard isSafeToExtract(name) else { return nil }
         var components: [Substring] = []
@@ -188,26 +196,46 @@ enum EntryName {
     private static let slash = UInt8(ascii: "/")
     private static let backslash = UInt8(ascii: "\\")
 
-    /// The hazards the name's own UTF-8 bytes carry.
+    /// The hazards the name's own UTF-8 bytes carry, in one pass: bytes
+    /// that need no look are skipped at the cost of a compare or two, and
+    /// each component is judged at its end.
     static func hazards(_ name: UnsafeRawBufferPointer) -> NameHazards {
         var hazards: NameHazards = []
         guard let first = name.first else { return hazards }
         if first == slash || first == backslash { hazards.insert(.absolute) }
-        if name.count >= 2, name[1] == UInt8(ascii: ":"), (first | 0x20) >= UInt8(ascii: "a"),
-           (first | 0x20) <= UInt8(ascii: "z") {
-            hazards.insert(.driveLetter)
-        }
-        var index = 0
-        while index < name.count {
-            let byte = name[index]
+        let hasDrive = name.count >= 2 && name[1] == UInt8(ascii: ":")
+            && (UInt8(ascii: "a") ... UInt8(ascii: "z")).contains(first | 0x20)
+        if hasDrive { hazards.insert(.driveLetter) }
+        // A leading separator makes the name absolute, not an empty component.
+        var componentStart = first == slash || first == backslash ? 1 : 0
+        var index = componentStart
+        while true {
+            let byte: UInt8 = index < name.count ? name[index] : slash
+            // Letters, digits, '-', '.', '_' and the like: nothing to see.
+            if byte > 0x3F && byte < 0x7F && byte != backslash && byte != UInt8(ascii: "|") {
+                index += 1
+                continue
+            }
             switch byte {
+            case slash, backslash:
+                if byte == backslash { hazards.insert(.backslash) }
+                let component = UnsafeRawBufferPointer(rebasing: name[componentStart ..< index])
+                // The empty component after a final `/` marks a directory.
+                if component.isEmpty {
+                    if index < name.count { hazards.insert(.dotComponent) }
+                } else if component.count <= 2, component.allSatisfy({ $0 == 0x2E }) {
+                    hazards.insert(.dotComponent)
+                } else if isWindowsReserved(component) {
+                    hazards.insert(.windowsReserved)
+                }
+                if index >= name.count { return hazards }
+                componentStart = index + 1
             case 0: hazards.insert(.nul)
             case 0x01 ... 0x1F, 0x7F: hazards.insert(.controlCharacter)
-            case backslash: hazards.insert(.backslash)
             case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "|"),
                  UInt8(ascii: "?"), UInt8(ascii: "*"):
                 hazards.insert(.windowsReserved)
-            case UInt8(ascii: ":") where !(index == 1 && hazards.contains(.driveLetter)):
+            case UInt8(ascii: ":") where !(index == 1 && hasDrive):
                 hazards.insert(.windowsReserved)
             case 0xE2 where index + 2 < name.count:
                 // U+202A–U+202E are E2 80 AA–AE; U+2066–U+2069 are E2 81 A6–A9.
@@ -220,39 +248,18 @@ enum EntryName {
             }
             index += 1
         }
-        hazards.formUnion(componentHazards(name))
-        return hazards
-    }
-
-    /// Hazards of the components between separators (`/`, and `\` as
-    /// Windows reads it).
-    private static func componentHazards(_ name: UnsafeRawBufferPointer) -> NameHazards {
-        var hazards: NameHazards = []
-        var start = 0
-        // A leading separator makes the name absolute, not an empty component.
-        if let first = name.first, first == slash || first == backslash { start = 1 }
-        while start <= name.count {
-            var end = start
-            while end < name.count, name[end] != slash, name[end] != backslash { end += 1 }
-            let component = UnsafeRawBufferPointer(rebasing: name[start ..< end])
-            // The empty component after a final `/` is what marks a directory.
-            let isLast = end == name.count
-            if component.isEmpty {
-                if !isLast { hazards.insert(.dotComponent) }
-            } else if component.elementsEqual([0x2E]) || component.elementsEqual([0x2E, 0x2E]) {
-                hazards.insert(.dotComponent)
-            } else if isWindowsReserved(component) {
-                hazards.insert(.windowsReserved)
-            }
-            start = end + 1
-        }
-        return hazards
     }
 
     /// A device name with any extension (`con`, `Aux.txt`, `lpt1.log`), or
     /// a trailing dot or space, which Windows strips.
     private static func isWindowsReserved(_ component: UnsafeRawBufferPointer) -> Bool {
-        if let last = component.last, last == UInt8(ascii: ".") || last == UInt8(ascii: " ") { return true }
+        guard let last = component.last else { return false }
+        if last == UInt8(ascii: ".") || last == UInt8(ascii: " ") { return true }
+        // Every device name starts with one of c, p, a, n, l.
+        switch component[0] | 0x20 {
+        case UInt8(ascii: "c"), UInt8(ascii: "p"), UInt8(ascii: "a"), UInt8(ascii: "n"), UInt8(ascii: "l"): break
+        default: return false
+        }
         var stemEnd = component.firstIndex(of: UInt8(ascii: ".")) ?? component.count
         while stemEnd > 0, component[stemEnd - 1] == UInt8(ascii: " ") { stemEnd -= 1 }
         func lower(_ position: Int) -> UInt8 {

@@ -65,33 +65,124 @@ extension ZipAudit {
     /// The name findings of `entries`: each name's own hazards, then the
     /// collisions between the paths that lenient extractors write the
     /// names to (``EntryName/collisionKey(_:)``), exact and ignoring case.
+    ///
+    /// A million names take one pass with no allocation per regular name:
+    /// keys are hashed in place, and only a hash seen before (a collision,
+    /// or rarely two keys with one hash) compares the keys themselves.
     static func names(of entries: ZipArchive.Entries) -> [NameFinding] {
         var hazards = [NameHazards](repeating: [], count: entries.count)
         var safe = [Bool](repeating: true, count: entries.count)
-        // The first entry per path, and per path with case folded.
-        var byPath: [String: Int] = [:]
-        var byFoldedPath: [String: Int] = [:]
+        var exact = CollisionIndex(entries: entries, folded: false)
+        var folded = CollisionIndex(entries: entries, folded: true)
         for entry in entries {
             let index = entry.index
-            hazards[index] = entry.nameHazards
-            safe[index] = entry.safeRelativePath != nil
-            guard let path = entry.withUTF8Name({ EntryName.collisionKey($0) }) else { continue }
-            if let other = byPath.updateValue(index, forKey: path) {
-                byPath[path] = other
-                hazards[index].insert(.collision)
-                hazards[other].insert(.collision)
-                continue
-            }
-            let folded = path.lowercased()
-            if let other = byFoldedPath.updateValue(index, forKey: folded) {
-                byFoldedPath[folded] = other
-                hazards[index].insert(.caseCollision)
-                hazards[other].insert(.caseCollision)
+            entry.withUTF8Name { name in
+                var found = entry.nameHazards(name: name)
+                let isRegular = found.isDisjoint(with: EntryName.irregularPath)
+                // A regular name is its own safe path, unless it is empty.
+                safe[index] = isRegular ? !name.isEmpty : EntryName.safeRelativePath(name) != nil
+                CollisionIndex.withKey(name, isRegular: isRegular) { key in
+                    if let other = exact.insert(index, key: key) {
+                        found.insert(.collision)
+                        hazards[other].insert(.collision)
+                    } else if let other = folded.insert(index, key: key) {
+                        found.insert(.caseCollision)
+                        hazards[other].insert(.caseCollision)
+                    }
+                }
+                hazards[index].formUnion(found)
             }
         }
         return entries.indices.compactMap { index in
             hazards[index].isEmpty && safe[index]
                 ? nil : NameFinding(entry: index, hazards: hazards[index], isSafeToExtract: safe[index])
+        }
+    }
+}
+
+/// The first entry of each collision key: an open-addressing table of
+/// entry indices by the key's hash (``NameIndex/hash(_:)``), sized once for
+/// every entry, so that inserting costs a hash and a probe or two.
+private struct CollisionIndex {
+    let entries: ZipArchive.Entries
+    /// Whether keys compare with case folded.
+    let folded: Bool
+    /// Entry index + 1 per slot; 0 is empty.
+    private var slots: [Int]
+    private var hashes: [UInt64]
+    private let mask: Int
+
+    init(entries: ZipArchive.Entries, folded: Bool) {
+        self.entries = entries
+        self.folded = folded
+        // A power of two at least twice the count: probes stay short.
+        var capacity = 16
+        while capacity < entries.count * 2 { capacity <<= 1 }
+        slots = [Int](repeating: 0, count: capacity)
+        hashes = [UInt64](repeating: 0, count: capacity)
+        mask = capacity - 1
+    }
+
+    /// Calls `body` with the collision key of `name`: for a regular name
+    /// (no NUL, backslash, drive, leading `/` or dot component) the name
+    /// itself without its final `/`, without copying. Nothing is called
+    /// for a name whose key is empty.
+    static func withKey(_ name: UnsafeRawBufferPointer, isRegular: Bool,
+                        _ body: (UnsafeRawBufferPointer) -> Void) {
+        if isRegular {
+            let end = name.last == UInt8(ascii: "/") ? name.count - 1 : name.count
+            if end > 0 { body(UnsafeRawBufferPointer(rebasing: name[0 ..< end])) }
+            return
+        }
+        guard var key = EntryName.collisionKey(name) else { return }
+        key.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Records `entry` under `key` unless an earlier entry has the same
+    /// key; returns that entry.
+    mutating func insert(_ entry: Int, key: UnsafeRawBufferPointer) -> Int? {
+        withComparable(key) { (key) -> Int? in
+            let hash = NameIndex.hash(key)
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] != 0 {
+                let other = slots[slot] - 1
+                if hashes[slot] == hash, sameKey(other, key) { return other }
+                slot = (slot + 1) & mask
+            }
+            slots[slot] = entry + 1
+            hashes[slot] = hash
+            return nil
+        }
+    }
+
+    /// Calls `body` with `key` as this index compares it: as is, or with
+    /// case folded (ASCII in place on the stack, anything else by the
+    /// standard library's Unicode lowercasing).
+    private func withComparable<R>(_ key: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        guard folded else { return body(key) }
+        var ascii: UInt8 = 0
+        for byte in key { ascii |= byte }
+        guard ascii < 0x80 else {
+            var lowered = String(decoding: key, as: UTF8.self).lowercased()
+            return lowered.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: key.count) { buffer in
+            for (position, byte) in key.enumerated() {
+                buffer[position] = (0x41 ... 0x5A).contains(byte) ? byte | 0x20 : byte
+            }
+            return body(UnsafeRawBufferPointer(buffer))
+        }
+    }
+
+    /// Whether the earlier `entry`'s key is `key` (already comparable).
+    private func sameKey(_ entry: Int, _ key: UnsafeRawBufferPointer) -> Bool {
+        entries[entry].withUTF8Name { name in
+            var same = false
+            let isRegular = EntryName.hazards(name).isDisjoint(with: EntryName.irregularPath)
+            Self.withKey(name, isRegular: isRegular) { other in
+                same = withComparable(other) { $0.elementsEqual(key) }
+            }
+            return same
         }
     }
 }

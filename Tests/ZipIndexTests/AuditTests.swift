@@ -51,6 +51,33 @@ struct AuditTests {
         #expect(audit.names.map(\.isSafeToExtract) == [true, false, false, false, false])
     }
 
+    @Test func caseIsFoldedBeyondASCII() throws {
+        // HandmadeArchive names are raw bytes without bit 11: make them
+        // UTF-8 by the flag.
+        var bytes = HandmadeArchive.stored([("Ärger/x", []), ("ärger/X", []), ("ÄRGER/y", [])])
+        for offset in bytes.indices.dropLast(8) where bytes[offset ..< offset + 4].elementsEqual([0x50, 0x4B, 0x01, 0x02]) {
+            bytes[offset + 9] |= 0x08  // flag bit 11
+        }
+        for offset in bytes.indices.dropLast(8) where bytes[offset ..< offset + 4].elementsEqual([0x50, 0x4B, 0x03, 0x04]) {
+            bytes[offset + 7] |= 0x08
+        }
+        let audit = try ZipArchive(bytes: bytes).audit()
+        #expect(findings(audit) == [0: .caseCollision, 1: .caseCollision])
+    }
+
+    @Test func anEmptyNameIsUnsafeAndCollidesWithNothing() throws {
+        let audit = try audit(["", "a"])
+        #expect(audit.names == [ZipAudit.NameFinding(entry: 0, hazards: [], isSafeToExtract: false)])
+    }
+
+    @Test func manyRegularNamesCollideOnlyWhereTheyShould() throws {
+        var names = (0 ..< 3_000).map { "dir\($0 % 7)/file-\($0).txt" }
+        names += ["dir3/FILE-3.txt", "dir5/file-5.txt", "dir5/./file-5.txt"]
+        let audit = try audit(names)
+        #expect(findings(audit) == [3: .caseCollision, 3_000: .caseCollision, 5: .collision, 3_001: .collision,
+                                    3_002: [.collision, .dotComponent]])
+    }
+
     @Test func prefixGapsAndTrailingBytesAreReported() throws {
         let body = HandmadeArchive.stored([("a", Array("data".utf8))])
         let archive = try ZipArchive(bytes: Array("#!/bin/sh\n".utf8) + body + Array("junk".utf8))
