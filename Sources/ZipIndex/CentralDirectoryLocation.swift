@@ -100,6 +100,7 @@ struct CentralDirectoryLocation {
                 location.isZip64 = true
                 directoryEnd = zip64.position
             } else {
+                try Self.refuseDisplacedLocator(before: found, end: end, in: bytes, tailOffset: tailOffset, source: source)
                 // APPNOTE 4.3.16: a single-disk archive numbers its only disk 0.
                 // Its entries-on-this-disk field repeats the total and is not
                 // read, as Go and CPython do not read it: the total is then
@@ -142,6 +143,51 @@ struct CentralDirectoryLocation {
                   bytes[position + 2] == 0x05, bytes[position + 3] == 0x06, endsTheFile(position) else { continue }
             throw ZipError(.ambiguousStructure, offset: tailOffset + UInt64(position),
                            detail: "this end of central directory record ends the file too, besides the one at \(tailOffset + UInt64(found))")
+        }
+    }
+
+    /// APPNOTE 4.3.15 puts the ZIP64 locator right before the end record.
+    /// When it is not there, a locator a few bytes earlier (in the last
+    /// central header's comment, say) whose ZIP64 record ends where it
+    /// begins and lists another directory than the end record is a second
+    /// reading: a reader that searches for the locator takes it (type C5 of
+    /// *My ZIP isn't your ZIP*, the locator-gap variant of ZipDiff's
+    /// `use_zip64_eocdr`). Stray signatures that form no such record are
+    /// data.
+    private static func refuseDisplacedLocator(before found: Int, end: EndOfCentralDirectory,
+                                               in bytes: UnsafeRawBufferPointer, tailOffset: UInt64,
+                                               source: ByteSource) throws(ZipError) {
+        let locatorLength = Zip64EndOfCentralDirectoryLocator.length
+        let lowest = max(0, bytes.count - EndOfCentralDirectory.length - EndOfCentralDirectory.maximumCommentLength
+                                 - locatorLength - Zip64EndOfCentralDirectory.length)
+        guard let base = bytes.baseAddress, found - locatorLength > lowest else { return }
+        var start = lowest
+        while start < found - locatorLength {
+            guard let hit = memchr(base + start, 0x50, found - locatorLength - start) else { return }
+            let position = base.distance(to: UnsafeRawPointer(hit))
+            start = position + 1
+            guard bytes[position + 1] == 0x4b, bytes[position + 2] == 0x06, bytes[position + 3] == 0x07,
+                  let locator = try Zip64EndOfCentralDirectoryLocator(
+                      UnsafeRawBufferPointer(rebasing: bytes[position ..< position + locatorLength]),
+                      fileOffset: tailOffset + UInt64(position)),
+                  locator.recordDisk == 0, locator.diskCount <= 1
+            else { continue }
+            let locatorOffset = tailOffset + UInt64(position)
+            let recordStart = locator.recordOffset
+            guard recordStart < locatorOffset,
+                  locatorOffset - recordStart >= UInt64(Zip64EndOfCentralDirectory.length) else { continue }
+            let raw = try source.read(count: Zip64EndOfCentralDirectory.length, at: recordStart)
+            let decoded = try raw.withBytes { (record) throws(ZipError) in
+                try Zip64EndOfCentralDirectory(record, fileOffset: recordStart)
+            }
+            guard let record = decoded, recordStart.addingReportingOverflow(record.length) == (locatorOffset, false)
+            else { continue }
+            if record.entryCount == UInt64(end.entryCount), record.directorySize == UInt64(end.directorySize),
+               record.directoryOffset == UInt64(end.directoryOffset) {
+                continue  // the same directory either way
+            }
+            throw ZipError(.ambiguousStructure, offset: locatorOffset,
+                           detail: "a ZIP64 locator \(tailOffset + UInt64(found) - locatorOffset) bytes before the end record names another directory (\(record.entryCount) entries at \(record.directoryOffset))")
         }
     }
 

@@ -32,6 +32,23 @@ struct OneStructureTests {
         #expect(archive.count == (try Fixture.open("stored.zip")).count)
     }
 
+    /// The locator-gap variant of ZipDiff's `use_zip64_eocdr`: a ZIP64
+    /// record and locator, with one byte between the locator and the end
+    /// record, listing another directory.
+    @Test func aZip64LocatorDisplacedFromTheEndRecordIsRefused() throws {
+        let bytes = try Fixture.bytes("ambiguous/c5-zip64-locator-gap.zip")
+        expectZipError(.ambiguousStructure) { _ = try ZipArchive(bytes: bytes) }
+    }
+
+    @Test func aLocatorSignatureThatFormsNoZip64RecordIsOnlyData() throws {
+        // The last name, right before the end record, holds a locator
+        // signature whose record offset (0) is a local file header.
+        let name = "PK\u{6}\u{7}" + String(repeating: "\u{0}", count: 16) + "x"
+        let archive = try ZipArchive(bytes: HandmadeArchive.stored([("a", [1]), (name, [2])]))
+        #expect(archive.count == 2)
+        #expect(!archive.isZip64)
+    }
+
     @Test func aSecondDirectoryAtTheUnadjustedOffsetIsRefused() throws {
         let original = try Fixture.bytes("stored.zip")
         let archive = try ZipArchive(bytes: original)
