@@ -24,9 +24,13 @@ final class ByteSource: Sendable {
     let identity: FileIdentity?
 
     /// Opens `path` read-only.
+    ///
+    /// `O_NONBLOCK` keeps a FIFO from blocking the open until a writer
+    /// comes (it is then refused as not a regular file); `O_NOCTTY` keeps a
+    /// terminal from becoming ours. Neither changes how a regular file reads.
     init(path: String) throws(ZipError) {
-        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { throw Self.systemError("open", path: path) }
+        let fd = path.withCString { open($0, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
+        guard fd >= 0 else { throw Self.openError(path: path) }
         do {
             (size, identity) = try Self.describe(fd, path: path)
         } catch {
@@ -34,6 +38,21 @@ final class ByteSource: Sendable {
             throw error
         }
         storage = .file(descriptor: fd)
+    }
+
+    /// The reason `open` failed, in words a person expects: "no such
+    /// file", "permission denied", rather than a bare errno.
+    private static func openError(path: String) -> ZipError {
+        let code = errno
+        let cause = switch code {
+        case ENOENT: "no such file"
+        case EACCES, EPERM: "permission denied"
+        case ENOTDIR: "a component of the path is not a directory"
+        case ELOOP: "too many levels of symbolic links"
+        case ENAMETOOLONG: "the path is too long"
+        default: "\(String(cString: strerror(code))) (errno \(code))"
+        }
+        return ZipError(.io, detail: "\(path): \(cause)")
     }
 
     /// Reads through a duplicate of `descriptor`; the caller keeps ownership
@@ -105,7 +124,15 @@ final class ByteSource: Sendable {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw systemError("stat", path: path) }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
-            throw ZipError(.io, detail: "\(path ?? "the descriptor") is not a regular file")
+            let kind = switch info.st_mode & S_IFMT {
+            case S_IFDIR: "is a directory"
+            case S_IFIFO: "not a regular file (a FIFO or pipe)"
+            case S_IFCHR: "not a regular file (a character device)"
+            case S_IFBLK: "not a regular file (a block device)"
+            case S_IFSOCK: "not a regular file (a socket)"
+            default: "not a regular file"
+            }
+            throw ZipError(.io, detail: "\(path ?? "the descriptor"): \(kind)")
         }
         return (UInt64(info.st_size), FileIdentity(info))
     }

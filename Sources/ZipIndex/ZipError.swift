@@ -103,10 +103,13 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        var text = Self.summary(code)
+        // An operating-system error's detail names the path or operation
+        // and the cause ("app.zip: no such file"): "input/output error"
+        // before it would only mislead.
+        var text = code == .io ? detail ?? Self.summary(code) : Self.summary(code)
         if let entry { text += " in entry \"\(entry)\"" }
         if let offset { text += " at offset \(offset)" }
-        if let detail { text += ": \(detail)" }
+        if code != .io, let detail { text += ": \(detail)" }
         return text
     }
 
@@ -129,9 +132,9 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
         case .localHeaderMismatch: "local file header disagrees with the central directory"
         case .dataDescriptorMismatch: "data descriptor disagrees with the central directory"
         case .ambiguousStructure: "archive structure is ambiguous (readers would see different entries)"
-        case .entryOutOfBounds: "entry data lies outside the archive"
+        case .entryOutOfBounds: "data lies outside the archive"
         case .unsupportedMethod: "unsupported compression method"
-        case .encrypted: "entry is encrypted"
+        case .encrypted: "cannot read encrypted data"
         case .checksumMismatch: "CRC-32 mismatch"
         case .sizeMismatch: "size mismatch"
         case .corruptData: "corrupt compressed data"

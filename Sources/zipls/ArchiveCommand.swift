@@ -35,7 +35,7 @@ extension ArchiveCommand {
             do {
                 archive = try ZipArchive(path: archivePath)
             } catch {
-                try diagnostics.unreadable(error.description)
+                try diagnostics.cannotOpen(error)
                 return diagnostics.status
             }
             try run(archive: archive, output: output, diagnostics: diagnostics)

@@ -6,6 +6,8 @@ import Musl
 import Darwin
 #endif
 
+import ZipIndex
+
 /// Error messages on standard error, and the exit status they imply.
 ///
 /// Every message is one line, `zipls: ARCHIVE: cause`, so scripts can
@@ -33,6 +35,18 @@ final class Diagnostics {
     /// Reports that the archive cannot be read.
     func unreadable(_ message: String) throws(OutputError) {
         try report(message, status: .unreadable)
+    }
+
+    /// Reports that the archive cannot be opened. The library's message for
+    /// a system error starts with the path, which the line already names:
+    /// `zipls: app.zip: no such file`, not `app.zip: app.zip: ...`.
+    func cannotOpen(_ error: ZipError) throws(OutputError) {
+        let prefix = archivePath + ": "
+        if error.code == .io, error.entry == nil, error.offset == nil, let detail = error.detail, detail.hasPrefix(prefix) {
+            try unreadable(String(detail.dropFirst(prefix.count)))
+        } else {
+            try unreadable(error.description)
+        }
     }
 
     func report(_ message: String, status: ExitStatus) throws(OutputError) {

@@ -41,8 +41,12 @@ struct Zipls: ParsableCommand {
               2   the archive cannot be read (no such file, not a zip
                   archive, truncated, malformed structure), or stdout
                   cannot be written
-              64  usage error: unknown option, missing or extra argument
+              64  usage error: unknown option or command, missing or extra
+                  argument
+
+            zipls --version (or -V) prints the version.
             """,
+        version: "zipls " + version,
         subcommands: [ListCommand.self, InfoCommand.self, TestCommand.self, CatCommand.self, FindCommand.self],
         defaultSubcommand: ListCommand.self
     )
@@ -53,10 +57,33 @@ struct Zipls: ParsableCommand {
         // command quietly.
         signal(SIGPIPE, SIG_IGN)
         let arguments = CommandLine.arguments.dropFirst()
+        if arguments.count == 1, arguments.first == "-V" || arguments.first == "--version" {
+            print("zipls \(version)")
+            Glibc.exit(ExitStatus.success.rawValue)
+        }
+        if let word = arguments.first, looksLikeAnUnknownCommand(word) {
+            let commands = configuration.subcommands.compactMap { $0.configuration.commandName }.joined(separator: ", ")
+            Diagnostics.writeLine("zipls: no such command or file: \(Diagnostics.escaped(word)) (the commands are \(commands), and help)")
+            Glibc.exit(ExitStatus.usage.rawValue)
+        }
         if arguments.count == 1, let archive = arguments.first, isPlainArchive(archive) {
             Glibc.exit(ListCommand.listing(archive).execute().rawValue)
         }
         main(nil)
+    }
+
+    /// The version `--version` and `-V` print.
+    static let version = "0.1.0"
+
+    /// Whether the first argument, which `zipls ARCHIVE` would take as an
+    /// archive, is rather a mistyped or missing command (`zipls extract
+    /// a.zip`): a lowercase word, neither a command nor an existing file.
+    static func looksLikeAnUnknownCommand(_ word: String) -> Bool {
+        guard let first = word.utf8.first, (UInt8(ascii: "a") ... UInt8(ascii: "z")).contains(first),
+              word.utf8.allSatisfy({ (UInt8(ascii: "a") ... UInt8(ascii: "z")).contains($0) || $0 == UInt8(ascii: "-") }),
+              word != "help", !configuration.subcommands.contains(where: { $0.configuration.commandName == word })
+        else { return false }
+        return access(word, F_OK) != 0
     }
 
     /// Whether `zipls ARGUMENT` lists the archive ARGUMENT, the tool's main

@@ -60,7 +60,7 @@ struct CatCommandTests {
         let encrypted = try run("encrypted.zip", "secret.txt")
         #expect(encrypted.status == 1)
         #expect(encrypted.stdoutBytes.isEmpty)
-        #expect(encrypted.stderrLines == ["zipls: encrypted.zip: entry is encrypted in entry \"secret.txt\": flag bit 0 is set"])
+        #expect(encrypted.stderrLines == ["zipls: encrypted.zip: cannot read encrypted data in entry \"secret.txt\": flag bit 0 is set"])
     }
 
     @Test func withoutNamesIsAUsageError() throws {

@@ -5,6 +5,33 @@ import Testing
 /// the exit codes, and never crashing.
 @Suite("zipls contract")
 struct ContractTests {
+    @Test(arguments: ["--version", "-V"])
+    func versionIsPrinted(_ flag: String) throws {
+        let result = try ZiplsProcess.zipls(flag)
+        #expect(result.status == 0)
+        #expect(result.stdout == "zipls 0.1.0\n")
+        #expect(result.stderr == "")
+    }
+
+    /// `zipls extract a.zip` must not say "no such file: extract".
+    @Test func aWordThatIsNeitherACommandNorAFileIsAnUnknownCommand() throws {
+        for arguments in [["extract", "stored.zip"], ["extract"], ["lst", "stored.zip", "a"]] {
+            let result = try ZiplsProcess.zipls(arguments)
+            #expect(result.status == 64, "\(arguments)")
+            #expect(result.stdout == "")
+            #expect(result.stderrLines == ["zipls: no such command or file: \(arguments[0]) (the commands are list, info, test, cat, find, and help)"])
+        }
+        // An existing file named like a word is still an archive.
+        try ZiplsProcess.withTemporaryDirectory { directory in
+            try Data(contentsOf: ZiplsProcess.fixtures.appendingPathComponent("stored.zip"))
+                .write(to: directory.appendingPathComponent("extract"))
+            let result = try ZiplsProcess.zipls(["extract"], in: directory)
+            #expect(result.status == 0, "\(result)")
+        }
+        // A missing archive with a dot or a slash is a missing file.
+        #expect(try ZiplsProcess.zipls("missing.zip").stderrLines == ["zipls: missing.zip: no such file"])
+    }
+
     @Test func helpDocumentsCommandsPatternsAndExitCodes() throws {
         let result = try ZiplsProcess.zipls("--help")
         #expect(result.status == 0)

@@ -199,7 +199,7 @@ struct ListCommandTests {
         let missing = try run("no-such.zip")
         #expect(missing.status == 2)
         #expect(missing.stdout == "")
-        #expect(missing.stderrLines == ["zipls: no-such.zip: input/output error: open no-such.zip: No such file or directory (errno 2)"])
+        #expect(missing.stderrLines == ["zipls: no-such.zip: no such file"])
 
         let notZip = try run("README.md")
         #expect(notZip.status == 2)
@@ -212,7 +212,27 @@ struct ListCommandTests {
         let directory = try run("-l", ".")
         #expect(directory.status == 2 && directory.stdout == "")
         #expect(directory.stderrLines.count == 1)
-        #expect(directory.stderr.hasPrefix("zipls: .: input/output error: . is not a regular file"))
+        #expect(directory.stderrLines == ["zipls: .: is a directory"])
+
+        let device = try run("/dev/null")
+        #expect(device.status == 2)
+        #expect(device.stderrLines == ["zipls: /dev/null: not a regular file (a character device)"])
+
+        let underAFile = try run("stored.zip/inside.zip")
+        #expect(underAFile.stderrLines == ["zipls: stored.zip/inside.zip: a component of the path is not a directory"])
+    }
+
+    /// A FIFO used to block `open` until a writer came. It is opened
+    /// without blocking and refused at once.
+    @Test func aFIFOIsRefusedWithoutHanging() throws {
+        try ZiplsProcess.withTemporaryDirectory { directory in
+            let fifo = directory.appendingPathComponent("pipe.zip").path
+            #expect(mkfifo(fifo, 0o600) == 0)
+            let result = try ZiplsProcess.run("/usr/bin/timeout", ["10", ZiplsProcess.executable, "list", "pipe.zip"],
+                                              in: directory)
+            #expect(result.status == 2, "124 would mean it hung: \(result)")
+            #expect(result.stderrLines == ["zipls: pipe.zip: not a regular file (a FIFO or pipe)"])
+        }
     }
 
     /// Go issue 66869: a comment length running past the end of the file.
