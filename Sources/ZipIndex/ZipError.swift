@@ -78,6 +78,19 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A ``ReadLimits`` cap was reached: entry size, total output,
         /// compression ratio or entry count.
         case limitExceeded
+        /// Extraction: the entry's name is unsafe to extract
+        /// (``ZipEntry/safeRelativePath`` is nil), so it was skipped.
+        case unsafeName
+        /// Extraction: an earlier entry maps to the same path (a duplicate,
+        /// a name equal after normalising, or after case folding on a
+        /// case-insensitive destination), so this one was skipped.
+        case nameCollision
+        /// Extraction: the path exists (and overwriting was not asked
+        /// for), or a file or link is in the way of a directory.
+        case fileExists
+        /// Extraction: a symbolic link whose target leads outside the
+        /// destination, so it was not made.
+        case symlinkOutsideDestination
     }
 
     /// What went wrong.
@@ -140,6 +153,10 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
         case .corruptData: "corrupt compressed data"
         case .overlappingEntries: "overlapping entries (possible zip bomb)"
         case .limitExceeded: "read limit exceeded"
+        case .unsafeName: "name is unsafe to extract"
+        case .nameCollision: "path taken by an earlier entry"
+        case .fileExists: "path exists"
+        case .symlinkOutsideDestination: "symbolic link leads outside the destination"
         }
     }
 }

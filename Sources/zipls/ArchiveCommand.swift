@@ -15,12 +15,18 @@ protocol ArchiveCommand: ParsableCommand {
     /// The archive's path, as given on the command line.
     var archivePath: String { get }
 
+    /// The limits the archive is opened with: the library's defaults,
+    /// unless a command lets the user set them (`extract --max-size`).
+    var limits: ReadLimits { get }
+
     /// Does the command's work. Report bad entries and missing names
     /// through `diagnostics`; throw only what writing to `output` throws.
     func run(archive: ZipArchive, output: OutputBuffer, diagnostics: Diagnostics) throws(OutputError)
 }
 
 extension ArchiveCommand {
+    var limits: ReadLimits { .default }
+
     func run() throws {
         let status = execute()
         if status != .success { throw ExitCode(status.rawValue) }
@@ -32,11 +38,20 @@ extension ArchiveCommand {
         let diagnostics = Diagnostics(archivePath: archivePath, output: output)
         do throws(OutputError) {
             let archive: ZipArchive
-            do {
-                archive = try ZipArchive(path: archivePath)
-            } catch {
-                try diagnostics.cannotOpen(error)
-                return diagnostics.status
+            if StandardInput.isStandardInput(archivePath) {
+                switch StandardInput.open(limits: limits) {
+                case .success(let opened): archive = opened
+                case .failure(let error):
+                    try diagnostics.unreadable(error.message)
+                    return diagnostics.status
+                }
+            } else {
+                do {
+                    archive = try ZipArchive(path: archivePath, limits: limits)
+                } catch {
+                    try diagnostics.cannotOpen(error)
+                    return diagnostics.status
+                }
             }
             try run(archive: archive, output: output, diagnostics: diagnostics)
             try output.flush()

@@ -77,9 +77,15 @@ final class Diagnostics {
         }
     }
 
-    /// `text` with control characters written as escapes (`\n`, `\x1b`).
+    /// `text` with what must not reach a terminal raw written as escapes:
+    /// control characters (C0, DEL, C1) as `\n`, `\r`, `\t`, `\x1b`,
+    /// `\u{0085}`, and the bidirectional embeddings, overrides and isolates
+    /// (U+202A–U+202E, U+2066–U+2069), which reorder what follows them on
+    /// screen, as `\u{202E}`. The one escaping of zipls, for stderr and for
+    /// names in human-readable output alike.
     static func escaped(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return text }
+        var text = text
+        guard text.withUTF8({ mayNeedEscaping(UnsafeRawBufferPointer($0)) }) else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
             switch scalar.value {
@@ -89,9 +95,35 @@ final class Diagnostics {
             case 0 ..< 0x20, 0x7F:
                 let hex = String(scalar.value, radix: 16)
                 result += "\\x" + (hex.count < 2 ? "0" : "") + hex
+            case 0x80 ... 0x9F, 0x202A ... 0x202E, 0x2066 ... 0x2069:
+                result += "\\u{" + String(repeating: "0", count: scalar.value < 0x100 ? 2 : 0)
+                    + String(scalar.value, radix: 16, uppercase: true) + "}"
             default: result.unicodeScalars.append(scalar)
             }
         }
         return result
+    }
+
+    /// Whether UTF-8 `bytes` may hold something ``escaped(_:)`` escapes:
+    /// a C0 control or DEL, or the lead byte of a C1 control (0xC2) or of
+    /// a bidirectional control (0xE2). A quick test on names, most of
+    /// which have none of these bytes.
+    @inline(__always)
+    static func mayNeedEscaping(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }
+    }
+}
+
+extension OutputBuffer {
+    /// Writes a name (UTF-8) for people to read: escaped as
+    /// ``Diagnostics/escaped(_:)`` escapes, so that it cannot drive the
+    /// terminal, reorder the line or break it.
+    @inline(__always)
+    func writeEscaped(_ name: UnsafeRawBufferPointer) throws(OutputError) {
+        if Diagnostics.mayNeedEscaping(name) {
+            try write(Diagnostics.escaped(String(decoding: name, as: UTF8.self)))
+        } else {
+            try write(name)
+        }
     }
 }

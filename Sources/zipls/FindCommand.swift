@@ -68,10 +68,10 @@ struct FindCommand: ParsableCommand {
                 try output.writeJSON(spec.isPackage)
                 try output.write("}\n" as StaticString)
             } else if let origin = spec.origin {
-                try output.write("\(spec.name): \(spec.isPackage ? "package" : "module") \(origin)\n")
+                try output.write("\(Diagnostics.escaped(spec.name)): \(spec.isPackage ? "package" : "module") \(Diagnostics.escaped(origin))\n")
             } else {
                 let location = spec.submoduleSearchLocations?.first ?? ""
-                try output.write("\(spec.name): namespace portion \(location)\n")
+                try output.write("\(Diagnostics.escaped(spec.name)): namespace portion \(Diagnostics.escaped(location))\n")
             }
             try output.flush()
             return diagnostics.status

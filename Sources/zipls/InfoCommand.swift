@@ -1,11 +1,12 @@
 import ArgumentParser
 import ZipIndex
 
-/// `zipls info ARCHIVE [--json]`: facts about the archive as a whole.
+/// `zipls info ARCHIVE [--json]`: facts about the archive as a whole;
+/// `zipls info ARCHIVE NAME [--json]`: every field of one entry.
 struct InfoCommand: ArchiveCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Describe the archive: sizes, comment, structure, methods, risky names.",
+        abstract: "Describe the archive (sizes, comment, structure, methods, risky names), or one entry.",
         discussion: """
             Reads the central directory and walks the local headers; entry \
             data is not decompressed or checked (use `zipls test`). The exit \
@@ -46,11 +47,40 @@ struct InfoCommand: ArchiveCommand {
             "name": str, "hazards": [HAZARD, ...], "safeToExtract": bool}, \
             ...one per entry with a hazard or an unsafe name]}. When the \
             local records cannot be walked, every audit key is null.
+
+            With a NAME (exact, as `zipls list` prints it; with duplicate names \
+            the last entry of that name), every field of that entry, as \
+            `zipinfo -v` prints them: name, index, method (an encrypted \
+            entry's with its encryption, as `list -l` shows it), sizes, CRC-32, \
+            flags with the meaning of each bit set, version made by, host \
+            system, version needed (read again from the file's central \
+            directory: "unknown", null in JSON, when the path no longer names \
+            the file opened), external attributes and the Unix mode, \
+            the MS-DOS modification time, extended and NTFS times when the \
+            entry has them (UTC), the local header offset, ZIP64, the comment \
+            (quoted like a JSON string), the extra fields by id and length, \
+            the name's hazards and the path it would be extracted to ("none" \
+            when it is unsafe). A NAME that is not in the archive is reported \
+            (exit 1). --json prints it as one object: {"archive": str, \
+            "name": str, "index": int, "method": int, "methodName": str, \
+            "compressedSize": int, "uncompressedSize": int, "crc32": int, \
+            "flags": int, "flagMeanings": [str], "versionMadeBy": int, \
+            "host": int, "hostName": str, "versionNeeded": int|null, \
+            "externalAttributes": int, "unixMode": int|null, "modified": \
+            "YYYY-MM-DDTHH:MM:SS", "extendedTimes": {"modification", "access", \
+            "creation": seconds since 1970 UTC|null}|null, "ntfsTimes": \
+            {"modification", "access", "creation": nanoseconds since 1970 \
+            UTC}|null, "localHeaderOffset": int, "zip64": bool, "comment": \
+            str, "extraFields": [{"id": int, "size": int}], "nameHazards": \
+            [HAZARD], "safeRelativePath": str|null}.
             """
     )
 
     @Argument(help: "The zip archive.")
     var archive: String
+
+    @Argument(help: "An entry's exact name: describe that entry only.")
+    var name: String?
 
     @Flag(help: "Print one JSON object.")
     var json = false
@@ -58,6 +88,22 @@ struct InfoCommand: ArchiveCommand {
     var archivePath: String { archive }
 
     func run(archive: ZipArchive, output: OutputBuffer, diagnostics: Diagnostics) throws(OutputError) {
+        if let name {
+            guard let entry = archive.entry(named: name) else {
+                try diagnostics.entryProblem("no entry named \"\(name)\"")
+                return
+            }
+            let details: ZipEntryDetails
+            do {
+                details = try archive.details(of: entry)
+            } catch {
+                try diagnostics.entryProblem(error.description)
+                return
+            }
+            let info = EntryInfo(archivePath: self.archive, archive: archive, entry: entry, details: details)
+            if json { try info.writeJSON(to: output) } else { try info.writeText(to: output) }
+            return
+        }
         let summary = ArchiveSummary(archive)
         let audit: ZipAudit?
         do {

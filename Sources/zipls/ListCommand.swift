@@ -8,15 +8,26 @@ struct ListCommand: ArchiveCommand {
         abstract: "List the entries (the default command).",
         discussion: """
             Prints one entry name per line, in central-directory order, as \
-            `unzip -Z1` does. Names are printed as they are stored (decoded to \
-            UTF-8), even when they contain a newline: use --json to read them \
-            unambiguously.
+            `unzip -Z1` does. Names are decoded to UTF-8 and, for the terminal, \
+            escaped: control characters (C0, DEL, C1) and the bidirectional \
+            embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) \
+            are written as `\\n`, `\\r`, `\\t`, `\\x1b`, `\\u{0085}`, \
+            `\\u{202E}` (so a name is always one line; --long escapes the same \
+            way). For scripts, -0 (--null) prints the names raw, each followed \
+            by a NUL byte (`zipls -0 a.zip | xargs -0 ...`), and --json gives \
+            them unambiguously.
 
             --long prints a table with a header line: Unix mode (type and \
             permissions, like `ls -l`; `?` when the entry was not made on \
             Unix), size, compressed size, ratio (the space saved, as \
             `unzip -v` prints it), method, modification date and time (MS-DOS \
-            time, as stored), CRC-32 in hexadecimal, name; then a totals line.
+            time, as stored), CRC-32 in hexadecimal, name; then a totals line. \
+            A symbolic link's name is followed by ` -> TARGET` (the link's data, \
+            at most 4096 bytes, escaped; left out when the data cannot be read). \
+            An encrypted entry's method names the encryption first, as 7-Zip \
+            does: `zipcrypto/deflated` (traditional PKWARE encryption), \
+            `strong/deflated` (PKWARE strong encryption), `aes/deflated` (WinZip \
+            AES, method 99: the real method comes from its 0x9901 extra field).
 
             --json prints one JSON object, one entry per line:
               {"archive": str, "comment": str, "zip64": bool,
@@ -31,7 +42,8 @@ struct ListCommand: ArchiveCommand {
             field by field, without a time zone.
 
             A PATTERN that matches no entry is reported on stderr (exit 1) \
-            after the listing.
+            after the listing. When the PATTERNs match nothing at all, --long \
+            prints no table.
             """
     )
 
@@ -47,6 +59,9 @@ struct ListCommand: ArchiveCommand {
     @Flag(help: "Print one JSON object describing the archive and its entries.")
     var json = false
 
+    @Flag(name: [.customShort("0"), .long], help: "Print the names raw, each followed by a NUL byte (for xargs -0).")
+    var null = false
+
     var archivePath: String { archive }
 
     /// `zipls list ARCHIVE`, made without the parser (see
@@ -61,11 +76,13 @@ struct ListCommand: ArchiveCommand {
         command.patterns = []
         command.long = false
         command.json = false
+        command.null = false
         return command
     }
 
     func validate() throws {
         if long && json { throw ValidationError("--long and --json cannot be used together.") }
+        if null && (long || json) { throw ValidationError("--null prints names only: it cannot be used with --\(long ? "long" : "json").") }
     }
 
     func run(archive: ZipArchive, output: OutputBuffer, diagnostics: Diagnostics) throws(OutputError) {
@@ -75,7 +92,7 @@ struct ListCommand: ArchiveCommand {
         } else if long {
             try LongListing.write(archive, selection: &selection, to: output)
         } else {
-            try Self.writeNames(archive, selection: &selection, to: output)
+            try Self.writeNames(archive, selection: &selection, terminator: null ? 0 : UInt8(ascii: "\n"), to: output)
         }
         try selection.reportUnmatched(to: diagnostics)
     }
@@ -84,11 +101,14 @@ struct ListCommand: ArchiveCommand {
     /// archive's table into the output buffer, one call into the table for
     /// the whole walk (a `ZipEntry` per name cost 330 instructions per
     /// entry under callgrind, most of the listing's time at 100k entries).
-    static func writeNames(_ archive: ZipArchive, selection: inout EntrySelection, to output: OutputBuffer) throws(OutputError) {
+    /// Names end with `terminator`: a newline, escaped for people; a NUL
+    /// (`--null`), raw for scripts.
+    static func writeNames(_ archive: ZipArchive, selection: inout EntrySelection, terminator: UInt8,
+                           to output: OutputBuffer) throws(OutputError) {
         try archive.forEachUTF8Name { (_, name) throws(OutputError) in
             guard selection.includes(name: name) else { return }
-            try output.write(name)
-            try output.write(byte: UInt8(ascii: "\n"))
+            if terminator == 0 { try output.write(name) } else { try output.writeEscaped(name) }
+            try output.write(byte: terminator)
         }
     }
 }

@@ -6,6 +6,10 @@ import ZipIndex
 ///     -rw-r--r--  3300        1021    69%  deflated  2020-01-02 03:04:06  5e2a1f0c  big.txt
 ///     total       3300        1021    69%                                           1 entry
 ///
+/// A symbolic link's row ends with ` -> TARGET` (its data, at most 4096
+/// bytes, escaped), as `ls -l` shows it; an encrypted entry's method names
+/// the encryption first (``ZipEntry/methodDescription(in:)``).
+///
 /// Column widths come from a first pass over the entries (cheap: sizes and
 /// methods are in the table), so the columns line up for any archive and
 /// rows can still be written one by one.
@@ -24,19 +28,25 @@ enum LongListing {
         var count: UInt64 = 0
         var ratioWidth = "Ratio".utf8.count
         var methods: [UInt16: String] = [:]
+        // Encrypted entries show their encryption too (`aes/deflated`).
+        var encryptedMethods: [Int: String] = [:]
         for entry in entries where selection.includes(entry) {
             if !selection.selectsEverything { selected.append(entry.index) }
             totalSize &+= entry.uncompressedSize
             totalCompressed &+= entry.compressedSize
             count += 1
             ratioWidth = max(ratioWidth, ratioTextWidth(ratio(size: entry.uncompressedSize, compressed: entry.compressedSize)))
-            if methods[entry.method.rawValue] == nil {
+            if entry.isEncrypted {
+                encryptedMethods[entry.index] = entry.methodDescription(in: archive)
+            } else if methods[entry.method.rawValue] == nil {
                 methods[entry.method.rawValue] = entry.method.name
             }
         }
+        // Patterns that select nothing: no table, only their report.
+        if count == 0 && !selection.selectsEverything { return }
         let sizeWidth = max("Size".utf8.count, OutputBuffer.decimalWidth(totalSize))
         let compressedWidth = max("Compressed".utf8.count, OutputBuffer.decimalWidth(totalCompressed))
-        let methodWidth = methods.values.reduce("Method".utf8.count) { max($0, $1.utf8.count) }
+        let methodWidth = (Array(methods.values) + Array(encryptedMethods.values)).reduce("Method".utf8.count) { max($0, $1.utf8.count) }
 
         // Header.
         try pad("Mode", modeWidth, output)
@@ -61,14 +71,18 @@ enum LongListing {
             try output.write(repeating: 0x20, times: gap)
             try writeRatio(size: entry.uncompressedSize, compressed: entry.compressedSize, width: ratioWidth, to: output)
             try output.write(repeating: 0x20, times: gap)
-            let method = methods[entry.method.rawValue] ?? entry.method.name
+            let method = encryptedMethods[entry.index] ?? methods[entry.method.rawValue] ?? entry.method.name
             try output.write(method)
             try output.write(repeating: 0x20, times: methodWidth - method.utf8.count + gap)
             try output.writeDateTime(entry.modificationDate, separator: UInt8(ascii: " "))
             try output.write(repeating: 0x20, times: gap)
             try output.write(hex32: entry.crc32)
             try output.write(repeating: 0x20, times: gap)
-            try entry.withName { (name) throws(OutputError) in try output.write(name) }
+            try entry.withName { (name) throws(OutputError) in try output.writeEscaped(name) }
+            if entry.isSymlink, let target = entry.symlinkTarget(in: archive) {
+                try output.write(" -> " as StaticString)
+                try output.write(Diagnostics.escaped(target))
+            }
             try output.write(byte: UInt8(ascii: "\n"))
         }
         if selection.selectsEverything {

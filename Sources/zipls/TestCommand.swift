@@ -22,8 +22,15 @@ struct TestCommand: ArchiveCommand {
               ARCHIVE: N entries tested, no errors
               ARCHIVE: N entries tested, K bad
               ARCHIVE: N entries tested, K bad, H hidden
+            With --quiet (-q) that line is left out when all is well (exit \
+            0); when something is wrong, the problems and the summary are \
+            printed as ever. With \
+            --verbose (-v) each good entry has its line before the summary, \
+            `OK  NAME` (the name escaped as `zipls list` escapes it), as \
+            unzip -t prints them.
             Exit status 1 when an entry is bad, an entry is hidden, or a PATTERN \
-            matches nothing.
+            matches nothing. When the PATTERNs match no entry at all, only that \
+            is reported (on stderr): there is no summary line.
 
             When stderr is a terminal and the work takes more than half a \
             second, a progress line is shown there (and wiped at the end).
@@ -36,7 +43,17 @@ struct TestCommand: ArchiveCommand {
     @Argument(help: "Shell globs (*, ?, [...]) matched against whole names; test only the entries matching one.")
     var patterns: [String] = []
 
+    @Flag(name: .shortAndLong, help: "Print no summary line when every entry is good; problems are still reported.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Print `OK  NAME` for each good entry, as unzip -t does.")
+    var verbose = false
+
     var archivePath: String { archive }
+
+    func validate() throws {
+        if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
+    }
 
     func run(archive: ZipArchive, output: OutputBuffer, diagnostics: Diagnostics) throws(OutputError) {
         var selection = EntrySelection(patterns: patterns)
@@ -55,6 +72,19 @@ struct TestCommand: ArchiveCommand {
             diagnostics.progress = nil
         }
 
+        // The structure first, so that --verbose never says OK for an entry
+        // it then finds bad; its findings are reported after the data's.
+        var structure: ZipStructure?
+        var structureError: ZipError?
+        if patterns.isEmpty {
+            do {
+                structure = try archive.verifyStructure()
+            } catch {
+                structureError = error
+            }
+        }
+        let truncating = Set(structure?.truncatingDescriptors ?? [])
+
         var bad = Set<Int>()
         for index in selected {
             let entry = entries[index]
@@ -71,19 +101,21 @@ struct TestCommand: ArchiveCommand {
                 try diagnostics.entryProblem((error as? ZipError)?.description ?? "\(error) in entry \"\(entry.name)\"")
             }
             progress.finishEntry(remainingBytes: entry.uncompressedSize &- min(done, entry.uncompressedSize))
+            if verbose && !bad.contains(index) && !truncating.contains(index) {
+                try output.write("OK  " as StaticString)
+                try entry.withName { (name) throws(OutputError) in try output.writeEscaped(name) }
+                try output.write(byte: UInt8(ascii: "\n"))
+            }
         }
         progress.clear()
 
         var hidden = 0
         if patterns.isEmpty {
-            let structure: ZipStructure
-            do {
-                structure = try archive.verifyStructure()
-            } catch {
-                structure = ZipStructure(gaps: [], hiddenEntries: [], truncatingDescriptors: [])
+            if let structureError {
                 hidden += 1
-                try diagnostics.entryProblem("the structure could not be checked: \(error.description)")
+                try diagnostics.entryProblem("the structure could not be checked: \(structureError.description)")
             }
+            let structure = structure ?? ZipStructure(gaps: [], hiddenEntries: [], truncatingDescriptors: [])
             for offset in structure.hiddenEntries {
                 hidden += 1
                 try diagnostics.entryProblem("hidden entry at offset \(offset): a whole local record that the central directory does not list (streaming readers extract it)")
@@ -95,6 +127,10 @@ struct TestCommand: ArchiveCommand {
         }
 
         try selection.reportUnmatched(to: diagnostics)
+        // Patterns that select nothing: that is the one thing to say, not
+        // "0 entries tested, no errors".
+        if selected.isEmpty && !patterns.isEmpty { return }
+        if quiet && diagnostics.status == .success { return }
         try output.write(Diagnostics.escaped(self.archive))
         try output.write(": " as StaticString)
         try output.write(decimal: UInt64(selected.count))

@@ -19,6 +19,8 @@ struct Zipls: ParsableCommand {
               zipls ARCHIVE [PATTERN...]   the same as zipls list ARCHIVE [PATTERN...]
               (write `zipls list ARCHIVE` when the archive is named like a command).
               Run `zipls help COMMAND` for a command's options and output format.
+              ARCHIVE may be - (or /dev/stdin): a piped archive is spooled to an
+              unnamed temporary file, at most ZIPLS_STDIN_LIMIT bytes (4 GiB).
 
             PATTERNS
               Shell globs matched against whole entry names, as unzip matches them:
@@ -31,7 +33,9 @@ struct Zipls: ParsableCommand {
               Results go to stdout. Errors go to stderr, one line each:
                 zipls: ARCHIVE: cause
               naming the entry when there is one. When stdout is closed early
-              (zipls ... | head), zipls stops quietly.
+              (zipls ... | head), zipls stops quietly. Names in text output and
+              messages are escaped: control characters and bidirectional
+              controls as \\n, \\x1b, \\u{202E}; list -0 and --json give them raw.
 
             EXIT STATUS
               0   success
@@ -47,7 +51,7 @@ struct Zipls: ParsableCommand {
             zipls --version (or -V) prints the version.
             """,
         version: "zipls " + version,
-        subcommands: [ListCommand.self, InfoCommand.self, TestCommand.self, CatCommand.self, FindCommand.self],
+        subcommands: [ListCommand.self, InfoCommand.self, TestCommand.self, CatCommand.self, FindCommand.self, ExtractCommand.self],
         defaultSubcommand: ListCommand.self
     )
 

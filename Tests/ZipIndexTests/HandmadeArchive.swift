@@ -10,6 +10,8 @@ enum HandmadeArchive {
         var localHeaderOffset: UInt32?
         /// Overrides the declared uncompressed size.
         var declaredSize: UInt32?
+        /// The Unix mode in the external attributes (made by Unix).
+        var mode: UInt32 = 0o100644
     }
 
     static func stored(_ members: [(String, [UInt8])]) -> [UInt8] {
@@ -35,7 +37,8 @@ enum HandmadeArchive {
     }
 
     /// A stored entry's central directory header (APPNOTE 4.3.12).
-    static func centralHeader(name: [UInt8], data: [UInt8], offset: Int, declaredSize: UInt32? = nil) -> [UInt8] {
+    static func centralHeader(name: [UInt8], data: [UInt8], offset: Int, declaredSize: UInt32? = nil,
+                              mode: UInt32 = 0o100644) -> [UInt8] {
         let crc = data.withUnsafeBytes { CRC32.checksum($0) }
         var out: [UInt8] = le32Bytes(0x0201_4b50)
         out += le16Bytes(0x0314)  // made by Unix
@@ -52,7 +55,7 @@ enum HandmadeArchive {
         out += le16Bytes(0)  // comment
         out += le16Bytes(0)  // disk
         out += le16Bytes(0)  // internal attributes
-        out += le32Bytes(0o100644 << 16)
+        out += le32Bytes(mode << 16)
         out += le32Bytes(UInt32(offset))
         out += name
         return out
@@ -91,7 +94,8 @@ enum HandmadeArchive {
         let directory = out.count
         for (member, offset) in zip(members, offsets) {
             out += centralHeader(name: member.name, data: member.data,
-                                 offset: member.localHeaderOffset.map(Int.init) ?? offset, declaredSize: member.declaredSize)
+                                 offset: member.localHeaderOffset.map(Int.init) ?? offset, declaredSize: member.declaredSize,
+                                 mode: member.mode)
         }
         out += endRecord(count: members.count, directorySize: out.count - directory, directoryOffset: directory, comment: comment)
         return out

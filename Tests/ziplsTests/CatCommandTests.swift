@@ -7,12 +7,37 @@ struct CatCommandTests {
         try ZiplsProcess.zipls(["cat"] + arguments)
     }
 
-    @Test func writesTheEntriesBytesInTheOrderNamed() throws {
-        let result = try run("stored.zip", "hello.txt", "hello.txt")
+    @Test func writesEachMatchingEntryOnceInDirectoryOrder() throws {
+        let result = try run("stored.zip", "numbers.txt", "hello.txt", "hello.txt")
         #expect(result.status == 0)
         #expect(result.stderr == "")
         let hello = String(repeating: "Hello, world!\n", count: 4)
-        #expect(result.stdout == hello + hello)
+        let numbers = try ZiplsProcess.zipls("cat", "stored.zip", "numbers.txt").stdout
+        #expect(!numbers.isEmpty)
+        #expect(result.stdout == hello + numbers)
+    }
+
+    @Test func patternsAreGlobsAsUnzipPTakesThem() throws {
+        let all = try run("stored.zip", "*.txt")
+        #expect(all.status == 0, "\(all)")
+        let oneByOne = try ["hello.txt", "lorem.txt", "numbers.txt"].map { try run("stored.zip", $0).stdoutBytes }
+        #expect(all.stdoutBytes == oneByOne.flatMap { $0 })
+        let some = try run("stored.zip", "[hn]*")
+        #expect(some.stdoutBytes == oneByOne[0] + oneByOne[2])
+    }
+
+    @Test func backslashMakesAGlobCharacterLiteral() throws {
+        try ZiplsProcess.withTemporaryDirectory { directory in
+            var builder = ZipBuilder()
+            builder.add("a1.txt", "one\n")
+            builder.add("a[1].txt", "brackets\n")
+            try builder.write(to: directory.appendingPathComponent("g.zip"))
+            let literal = try ZiplsProcess.zipls("cat", "g.zip", #"a\[1\].txt"#, in: directory)
+            #expect(literal.status == 0, "\(literal)")
+            #expect(literal.stdout == "brackets\n")
+            let glob = try ZiplsProcess.zipls("cat", "g.zip", "a[1].txt", in: directory)
+            #expect(glob.stdout == "one\n")
+        }
     }
 
     @Test func duplicateNameGivesTheLastEntry() throws {
@@ -27,20 +52,14 @@ struct CatCommandTests {
         #expect(result.stdoutBytes.isEmpty && result.stderr == "")
     }
 
-    @Test func missingNameIsReportedAndTheOthersAreStillWritten() throws {
-        let result = try run("stored.zip", "nope.txt", "hello.txt", "HELLO.TXT")
+    @Test func patternMatchingNothingIsReportedAndTheOthersAreStillWritten() throws {
+        let result = try run("stored.zip", "nope*", "hello.txt", "HELLO.TXT")
         #expect(result.status == 1)
         #expect(result.stdout == String(repeating: "Hello, world!\n", count: 4))
         #expect(result.stderrLines == [
-            "zipls: stored.zip: no entry named \"nope.txt\"",
-            "zipls: stored.zip: no entry named \"HELLO.TXT\"",
+            "zipls: stored.zip: no entry matches \"nope*\"",
+            "zipls: stored.zip: no entry matches \"HELLO.TXT\"",
         ])
-    }
-
-    @Test func namesAreExactNotPatterns() throws {
-        let result = try run("stored.zip", "*.txt")
-        #expect(result.status == 1)
-        #expect(result.stderrLines == ["zipls: stored.zip: no entry named \"*.txt\""])
     }
 
     @Test func corruptEntryIsWrittenThenReportedWithExit1() throws {
@@ -63,11 +82,14 @@ struct CatCommandTests {
         #expect(encrypted.stderrLines == ["zipls: encrypted.zip: cannot read encrypted data in entry \"secret.txt\": flag bit 0 is set"])
     }
 
-    @Test func withoutNamesIsAUsageError() throws {
+    @Test func withoutAPatternIsAUsageErrorAndTheUsageLineRequiresOne() throws {
         let result = try run("stored.zip")
         #expect(result.status == 64)
         #expect(result.stdout == "")
-        #expect(result.stderr.hasPrefix("Error: Missing expected argument '<names> ...'"))
+        #expect(result.stderr.hasPrefix("Error: Missing expected argument '<pattern> ...'"), "\(result)")
+        #expect(result.stderr.contains("Usage: zipls cat <archive> <pattern> ..."), "\(result)")
+        let help = try ZiplsProcess.zipls("help", "cat")
+        #expect(help.stdout.contains("USAGE: zipls cat <archive> <pattern> ..."), "\(help)")
     }
 
     @Test func unreadableArchiveExits2() throws {
@@ -115,7 +137,7 @@ struct CatCommandTests {
             } else {
                 // Python cannot read it (encrypted, corrupt), or we cannot
                 // decode its method (bzip2, lzma): a bad entry for us.
-                let ours = try ZiplsProcess.zipls("cat", fixture, name)
+                let ours = try ZiplsProcess.zipls("cat", fixture, Self.literalPattern(name))
                 #expect(!ours.signaled)
                 #expect(ours.status == 1, "\(fixture) \(name): \(ours)")
                 if contents[index] is String {
@@ -124,8 +146,18 @@ struct CatCommandTests {
             }
         }
         guard !good.isEmpty else { return }
-        let ours = try ZiplsProcess.zipls(["cat", fixture] + good)
+        let ours = try ZiplsProcess.zipls(["cat", fixture] + good.map(Self.literalPattern))
         #expect(ours.status == 0, "\(fixture): \(ours)")
         #expect(ours.stdoutBytes.map { String(format: "%02x", $0) }.joined() == expected, "\(fixture)")
+    }
+
+    /// A glob that matches exactly `name`: its special characters quoted.
+    static func literalPattern(_ name: String) -> String {
+        var pattern = String.UnicodeScalarView()
+        for scalar in name.unicodeScalars {
+            if "*?[]\\".unicodeScalars.contains(scalar) { pattern.append("\\") }
+            pattern.append(scalar)
+        }
+        return String(pattern)
     }
 }

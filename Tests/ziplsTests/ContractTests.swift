@@ -13,19 +13,19 @@ struct ContractTests {
         #expect(result.stderr == "")
     }
 
-    /// `zipls extract a.zip` must not say "no such file: extract".
+    /// `zipls unpack a.zip` must not say "no such file: unpack".
     @Test func aWordThatIsNeitherACommandNorAFileIsAnUnknownCommand() throws {
-        for arguments in [["extract", "stored.zip"], ["extract"], ["lst", "stored.zip", "a"]] {
+        for arguments in [["unpack", "stored.zip"], ["unpack"], ["lst", "stored.zip", "a"]] {
             let result = try ZiplsProcess.zipls(arguments)
             #expect(result.status == 64, "\(arguments)")
             #expect(result.stdout == "")
-            #expect(result.stderrLines == ["zipls: no such command or file: \(arguments[0]) (the commands are list, info, test, cat, find, and help)"])
+            #expect(result.stderrLines == ["zipls: no such command or file: \(arguments[0]) (the commands are list, info, test, cat, find, extract, and help)"])
         }
         // An existing file named like a word is still an archive.
         try ZiplsProcess.withTemporaryDirectory { directory in
             try Data(contentsOf: ZiplsProcess.fixtures.appendingPathComponent("stored.zip"))
-                .write(to: directory.appendingPathComponent("extract"))
-            let result = try ZiplsProcess.zipls(["extract"], in: directory)
+                .write(to: directory.appendingPathComponent("unpack"))
+            let result = try ZiplsProcess.zipls(["unpack"], in: directory)
             #expect(result.status == 0, "\(result)")
         }
         // A missing archive with a dot or a slash is a missing file.
@@ -49,7 +49,7 @@ struct ContractTests {
     }
 
     @Test(arguments: [
-        ["--bogus"], [], ["stored.zip", "--bogus"], ["info"], ["info", "stored.zip", "extra"],
+        ["--bogus"], [], ["stored.zip", "--bogus"], ["info"], ["info", "stored.zip", "hello.txt", "extra"],
         ["test"], ["cat"], ["cat", "stored.zip"], ["list", "-l", "--json", "stored.zip"], ["info", "-l", "stored.zip"],
     ])
     func usageErrorsExit64WithNothingOnStdout(_ arguments: [String]) throws {
@@ -146,7 +146,7 @@ struct ContractTests {
             try builder.write(to: directory.appendingPathComponent("a.zip"))
             let result = try ZiplsProcess.zipls("cat", "a.zip", "evil\nname\u{1B}[2J", in: directory)
             #expect(result.status == 1)
-            #expect(result.stderrLines == ["zipls: a.zip: no entry named \"evil\\nname\\x1b[2J\""])
+            #expect(result.stderrLines == ["zipls: a.zip: no entry matches \"evil\\nname\\x1b[2J\""])
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import zipls
 
 @Suite("zipls list")
 struct ListCommandTests {
@@ -93,6 +94,74 @@ struct ListCommandTests {
         ])
     }
 
+    @Test func longListingPrintsNoTableWhenThePatternsSelectNothing() throws {
+        let result = try run("list", "-l", "stored.zip", "b.zip", "nope*")
+        #expect(result.status == 1)
+        #expect(result.stdout == "", "\(result)")
+        #expect(result.stderrLines == [
+            "zipls: stored.zip: no entry matches \"b.zip\"",
+            "zipls: stored.zip: no entry matches \"nope*\"",
+        ])
+        // One pattern that matches: the table, then the report.
+        let some = try run("list", "-l", "stored.zip", "hello.txt", "b.zip")
+        #expect(some.status == 1)
+        #expect(some.stdout.hasPrefix("Mode "), "\(some)")
+        #expect(some.stdout.hasSuffix("1 entry\n"), "\(some)")
+    }
+
+    @Test func longListingOfAnEmptyArchiveIsAnEmptyTable() throws {
+        let result = try run("list", "-l", "empty.zip")
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("Mode "), "\(result)")
+        #expect(result.stdout.hasSuffix("0 entries\n"), "\(result)")
+    }
+
+    @Test func longListingShowsASymlinksTargetEscapedAndCapped() throws {
+        try ZiplsProcess.withTemporaryDirectory { directory in
+            var builder = ZipBuilder()
+            builder.add("evil", "\u{1B}[2J../x\n", unixMode: 0o120777)
+            builder.add("long", String(repeating: "d/", count: 3000), unixMode: 0o120777)
+            builder.add("file", "not a link")
+            try builder.write(to: directory.appendingPathComponent("l.zip"))
+            let result = try ZiplsProcess.zipls("list", "-l", "l.zip", in: directory)
+            #expect(result.status == 0, "\(result)")
+            let rows = result.stdout.split(separator: "\n").dropFirst().map(String.init)
+            #expect(rows.count == 4, "\(result)")
+            #expect(rows[0].hasSuffix(#"  evil -> \x1b[2J../x\n"#), "\(result)")
+            #expect(rows[1].hasSuffix("  long -> " + String(repeating: "d/", count: 2048)), "\(result)")
+            #expect(rows[2].hasSuffix("  file"), "\(result)")
+        }
+    }
+
+    @Test func longListingNamesTheEncryptionOfEncryptedEntries() throws {
+        let result = try run("list", "-l", "encrypted.zip")
+        #expect(result.status == 0)
+        let rows = result.stdout.split(separator: "\n").map(String.init)
+        #expect(rows[0].contains("  Method              Modified"), "\(result)")
+        #expect(rows[1].contains("  zipcrypto/deflated  2"), "\(result)")
+        #expect(rows[2].contains("  zipcrypto/stored    2"), "\(result)")
+    }
+
+    @Test func longListingShowsTheRealMethodOfWinZipAESEntries() throws {
+        try ZiplsProcess.withTemporaryDirectory { directory in
+            // 0x9901, 7 bytes: AE-2, "AE", AES-256, the real method.
+            func aes(_ method: UInt8) -> [UInt8] { [0x01, 0x99, 7, 0, 2, 0, 0x41, 0x45, 3, method, 0] }
+            var builder = ZipBuilder()
+            builder.entries.append(.init(name: Array("a.txt".utf8), data: Array("x".utf8), method: 99, flags: 1,
+                                         centralExtra: [0x55, 0x54, 1, 0, 0] + aes(8)))
+            builder.entries.append(.init(name: Array("b.txt".utf8), data: Array("y".utf8), method: 99, flags: 1,
+                                         centralExtra: aes(0)))
+            builder.entries.append(.init(name: Array("c.txt".utf8), data: Array("z".utf8), method: 99, flags: 1))
+            try builder.write(to: directory.appendingPathComponent("aes.zip"))
+            let result = try ZiplsProcess.zipls("list", "-l", "aes.zip", in: directory)
+            #expect(result.status == 0, "\(result)")
+            let rows = result.stdout.split(separator: "\n").map(String.init)
+            #expect(rows[1].contains("  aes/deflated  2"), "\(result)")
+            #expect(rows[2].contains("  aes/stored    2"), "\(result)")
+            #expect(rows[3].contains("  aes/?         2"), "\(result)")
+        }
+    }
+
     @Test func longListingIsATableWithTotals() throws {
         let result = try run("list", "--long", "duplicate-names.zip")
         #expect(result.status == 0)
@@ -109,7 +178,7 @@ struct ListCommandTests {
 
     @Test func longListingShowsFileTypesAndUnknownModes() throws {
         let symlink = try run("-l", "symlink.zip")
-        #expect(symlink.stdout.contains("lrwxrwxrwx    10          10     0%  stored  2020-01-02 03:04:06  00a4ba49  link\n"))
+        #expect(symlink.stdout.contains("lrwxrwxrwx    10          10     0%  stored  2020-01-02 03:04:06  00a4ba49  link -> target.txt\n"))
         let directories = try run("-l", "directories.zip", "a*")
         #expect(directories.stdout == """
             Mode        Size  Compressed  Ratio  Method  Modified             CRC-32    Name
@@ -189,9 +258,11 @@ struct ListCommandTests {
             let entries = try #require(object["entries"] as? [[String: Any]])
             #expect(entries.map { $0["name"] as? String } == names)
             #expect(object["comment"] as? String == "comment with \"quotes\"\nand a newline")
-            // The plain listing writes names as stored, raw.
+            // The plain listing escapes them; --null writes them raw.
             let plain = try ZiplsProcess.zipls("hostile.zip", in: directory)
-            #expect(plain.stdout == names.map { $0 + "\n" }.joined())
+            #expect(plain.stdout == names.map { Diagnostics.escaped($0) + "\n" }.joined())
+            let null = try ZiplsProcess.zipls("list", "-0", "hostile.zip", in: directory)
+            #expect(null.stdoutBytes == Array(names.map { $0 + "\0" }.joined().utf8))
         }
     }
 

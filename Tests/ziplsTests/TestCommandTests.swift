@@ -81,6 +81,65 @@ struct TestCommandTests {
         #expect(missing.stderrLines == ["zipls: stored.zip: no entry matches \"*.bin\""])
     }
 
+    @Test func patternsMatchingNothingAreReportedWithoutAMisleadingSummary() throws {
+        let result = try run("stored.zip", "nomatch*", "*.bin")
+        #expect(result.status == 1)
+        #expect(result.stdout == "", "no \"0 entries tested, no errors\": \(result)")
+        #expect(result.stderrLines == [
+            "zipls: stored.zip: no entry matches \"nomatch*\"",
+            "zipls: stored.zip: no entry matches \"*.bin\"",
+        ])
+    }
+
+    @Test func emptyArchiveWithoutPatternsStillHasItsSummary() throws {
+        let result = try run("empty.zip")
+        #expect(result.status == 0)
+        #expect(result.stdout == "empty.zip: 0 entries tested, no errors\n")
+    }
+
+    @Test func quietPrintsNothingWhenEveryEntryIsGood() throws {
+        for option in ["-q", "--quiet"] {
+            let result = try run(option, "deflated.zip")
+            #expect(result.status == 0)
+            #expect(result.stdout == "", "\(result)")
+            #expect(result.stderr == "")
+        }
+    }
+
+    @Test func quietStillReportsBadEntriesAndTheSummary() throws {
+        let result = try run("-q", "crc-corrupt.zip")
+        #expect(result.status == 1)
+        #expect(result.stdout == "crc-corrupt.zip: 2 entries tested, 1 bad\n")
+        #expect(result.stderrLines.count == 1 && result.stderr.contains("bad-crc.txt"))
+    }
+
+    @Test func verbosePrintsAnOKLineForEachGoodEntryOnly() throws {
+        let result = try run("--verbose", "crc-corrupt.zip")
+        #expect(result.status == 1)
+        #expect(result.stdout == "OK  good.txt\ncrc-corrupt.zip: 2 entries tested, 1 bad\n")
+        let good = try run("-v", "deflated.zip")
+        #expect(good.status == 0)
+        #expect(good.stdout == "OK  hello.txt\nOK  lorem.txt\nOK  numbers.txt\ndeflated.zip: 3 entries tested, no errors\n")
+    }
+
+    @Test func verboseEscapesNames() throws {
+        try ZiplsProcess.withTemporaryDirectory { directory in
+            var builder = ZipBuilder()
+            builder.add("a\u{1B}]0;x\u{07}\nb\u{202E}", "data")
+            try builder.write(to: directory.appendingPathComponent("h.zip"))
+            let result = try ZiplsProcess.zipls("test", "-v", "h.zip", in: directory)
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout == #"OK  a\x1b]0;x\x07\nb\u{202E}"# + "\nh.zip: 1 entry tested, no errors\n")
+        }
+    }
+
+    @Test func quietAndVerboseTogetherAreAUsageError() throws {
+        let result = try run("-q", "-v", "deflated.zip")
+        #expect(result.status == 64)
+        #expect(result.stdout == "")
+        #expect(result.stderr.contains("--quiet and --verbose cannot be used together"))
+    }
+
     @Test func unreadableArchiveExits2WithoutSummary() throws {
         for fixture in ["truncated.zip", "comment-truncated.zip", "missing.zip"] {
             let result = try run(fixture)

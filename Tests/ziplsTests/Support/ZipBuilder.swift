@@ -15,6 +15,12 @@ struct ZipBuilder {
         /// Whether the central directory lists it: an unlisted entry is a
         /// local record only, a hidden entry.
         var listed = true
+        /// The method the headers declare (the data is stored as given).
+        var method: UInt16 = 0
+        /// Flag bits beyond bit 11 (bit 0: encrypted).
+        var flags: UInt16 = 0
+        /// The central header's extra field.
+        var centralExtra: [UInt8] = []
     }
 
     var entries: [Entry] = []
@@ -41,17 +47,18 @@ struct ZipBuilder {
         for entry in entries {
             let offset = UInt32(out.count)
             let crc = Self.crc32(entry.data)
-            let flags: UInt16 = entry.utf8 ? 0x0800 : 0
-            out += le32(0x0403_4b50) + le16(20) + le16(flags) + le16(0) + le16(dosTime) + le16(dosDate)
+            let flags: UInt16 = (entry.utf8 ? 0x0800 : 0) | entry.flags
+            out += le32(0x0403_4b50) + le16(20) + le16(flags) + le16(entry.method) + le16(dosTime) + le16(dosDate)
             out += le32(crc) + le32(UInt32(entry.data.count)) + le32(UInt32(entry.data.count))
             out += le16(UInt16(entry.name.count)) + le16(0) + entry.name + entry.data
             guard entry.listed else { continue }
             let madeBy: UInt16 = entry.unixMode == nil ? 20 : 3 << 8 | 20
             let external = entry.unixMode.map { UInt32($0) << 16 } ?? 0
-            central += le32(0x0201_4b50) + le16(madeBy) + le16(20) + le16(flags) + le16(0) + le16(dosTime) + le16(dosDate)
+            central += le32(0x0201_4b50) + le16(madeBy) + le16(20) + le16(flags) + le16(entry.method) + le16(dosTime) + le16(dosDate)
             central += le32(crc) + le32(UInt32(entry.data.count)) + le32(UInt32(entry.data.count))
-            central += le16(UInt16(entry.name.count)) + le16(0) + le16(0) + le16(0) + le16(0) + le32(external) + le32(offset)
-            central += entry.name
+            central += le16(UInt16(entry.name.count)) + le16(UInt16(entry.centralExtra.count)) + le16(0) + le16(0) + le16(0)
+            central += le32(external) + le32(offset)
+            central += entry.name + entry.centralExtra
         }
         let directoryOffset = UInt32(out.count)
         out += central

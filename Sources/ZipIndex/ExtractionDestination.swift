@@ -1,0 +1,284 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// The directory an archive is extracted into, reached only through file
+/// descriptors.
+///
+/// Every path below the destination is resolved one component at a time
+/// with `openat(…, O_NOFOLLOW)` from the destination's descriptor, so a
+/// symbolic link on the way (already on disk, or made by an earlier entry)
+/// is never followed: the entry fails instead. Files are written unnamed
+/// (`O_TMPFILE`) and linked into place with `linkat` only once complete, so
+/// a name never holds a partial file and an interrupted run leaves nothing
+/// behind. Where `O_TMPFILE` is missing, a temporary name is used and
+/// removed on every error path.
+final class ExtractionDestination {
+    /// The destination's own descriptor; the user chose it, so it may be a
+    /// symbolic link itself.
+    let root: CInt
+    /// The process's umask, read once.
+    let umask: mode_t
+    /// The last parent directory opened, by its relative path.
+    private var cachedParent: (path: [String], descriptor: CInt)?
+
+    init(path: String) throws(ZipError) {
+        // `-d DIR` is created when missing, with its missing parents.
+        try Self.makeDirectories(path)
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw Self.error("open", path) }
+        root = fd
+        umask = Self.currentUmask()
+    }
+
+    /// The umask, from /proc/self/status where Linux shows it (since 4.7):
+    /// setting it to read it back would race with other threads making
+    /// files.
+    private static func currentUmask() -> mode_t {
+        if let file = fopen("/proc/self/status", "re") {
+            defer { fclose(file) }
+            var line = [CChar](repeating: 0, count: 256)
+            while fgets(&line, Int32(line.count), file) != nil {
+                let text = String(cString: line)
+                if text.hasPrefix("Umask:"), let mask = mode_t(text.dropFirst(6).trimmingSpaces, radix: 8) { return mask }
+            }
+        }
+        let mask = Glibc.umask(0o022)
+        _ = Glibc.umask(mask)
+        return mask
+    }
+
+    deinit {
+        if let cachedParent, cachedParent.descriptor != root { close(cachedParent.descriptor) }
+        close(root)
+    }
+
+    static func error(_ operation: String, _ path: String, code: CInt = errno) -> ZipError {
+        ZipError(.io, detail: "\(path): \(operation): \(String(cString: strerror(code)))")
+    }
+
+    private static func makeDirectories(_ path: String) throws(ZipError) {
+        var info = stat()
+        if stat(path, &info) == 0 {
+            guard info.st_mode & S_IFMT == S_IFDIR else { throw ZipError(.io, detail: "\(path): not a directory") }
+            return
+        }
+        let parent = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        if !parent.isEmpty { try makeDirectories(parent) }
+        guard mkdir(path, 0o777) == 0 || errno == EEXIST else { throw error("mkdir", path) }
+    }
+
+    /// The descriptor of the directory `components` below the root,
+    /// creating what is missing (0777 less the umask, as mkdir(1) makes
+    /// them) unless `create` is false. Never follows a symbolic link. The caller
+    /// must not close it.
+    func directory(_ components: ArraySlice<String>, create: Bool = true) throws(ZipError) -> CInt {
+        let path = Array(components)
+        if let cachedParent, cachedParent.path == path { return cachedParent.descriptor }
+        var current = root
+        var walked: [String] = []
+        for component in components {
+            walked.append(component)
+            var next = openat(current, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            if next < 0, errno == ENOENT, create {
+                // A directory no entry describes gets what mkdir gives.
+                guard mkdirat(current, component, 0o777) == 0 || errno == EEXIST else {
+                    let code = errno
+                    if current != root { close(current) }
+                    throw Self.error("mkdir", walked.joined(separator: "/"), code: code)
+                }
+                next = openat(current, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            }
+            let code = errno
+            if current != root { close(current) }
+            guard next >= 0 else {
+                let why = code == ELOOP || code == ENOTDIR
+                    ? ZipError(.fileExists, detail: "\(walked.joined(separator: "/")) is not a directory (a file or a symbolic link is in the way)")
+                    : Self.error("open", walked.joined(separator: "/"), code: code)
+                throw why
+            }
+            current = next
+        }
+        if let cachedParent, cachedParent.descriptor != root { close(cachedParent.descriptor) }
+        cachedParent = (path, current)
+        return current
+    }
+
+    /// Writes a file: `body` writes the data to the descriptor it is given
+    /// (unnamed until then); the file then gets its mode and time and is
+    /// linked under `name`. Without `overwrite`, an existing name (even one
+    /// appearing meanwhile) fails the entry and is left as it was.
+    func writeFile(in parent: CInt, name: String, path: String, mode: mode_t, modified: timespec?,
+                   overwrite: Bool, _ body: (CInt) throws(ZipError) -> Void) throws(ZipError) {
+        // O_TMPFILE is __O_TMPFILE | O_DIRECTORY, which Swift does not import.
+        let tmpfile: CInt = 0o20_000_000 | O_DIRECTORY
+        var fd = openat(parent, ".", tmpfile | O_WRONLY | O_CLOEXEC, 0o600)
+        var temporaryName: String?
+        if fd < 0 {
+            guard errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL else { throw Self.error("create", path) }
+            // No O_TMPFILE here: a temporary name that nothing else uses.
+            for attempt in 0 ..< 100 {
+                let candidate = ".\(name).zipindex-\(getpid())-\(attempt)"
+                fd = openat(parent, candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+                if fd >= 0 {
+                    temporaryName = candidate
+                    break
+                }
+                guard errno == EEXIST else { throw Self.error("create", path) }
+            }
+            guard fd >= 0 else { throw Self.error("create", path, code: EEXIST) }
+        }
+        defer {
+            close(fd)
+            if let temporaryName { unlinkat(parent, temporaryName, 0) }
+        }
+        try body(fd)
+        guard fchmod(fd, mode) == 0 else { throw Self.error("chmod", path) }
+        if let modified { setTimes(fd: fd, modified) }
+        try link(fd: fd, temporaryName: temporaryName, in: parent, name: name, path: path, overwrite: overwrite)
+    }
+
+    private func link(fd: CInt, temporaryName: String?, in parent: CInt, name: String, path: String,
+                      overwrite: Bool) throws(ZipError) {
+        // Without overwrite, linkat's EEXIST is the atomic no-replace check.
+        func linkInto(_ target: String) -> Bool {
+            if let temporaryName { return linkat(parent, temporaryName, parent, target, 0) == 0 }
+            return linkat(AT_FDCWD, "/proc/self/fd/\(fd)", parent, target, AT_SYMLINK_FOLLOW) == 0
+        }
+        if linkInto(name) { return }
+        guard errno == EEXIST else { throw Self.error("link", path) }
+        guard overwrite else { throw ZipError(.fileExists, detail: "\(path) is kept (overwriting was not asked for)") }
+        // Replace it atomically: link under a fresh name, then rename over.
+        var attempt = 0
+        while true {
+            let spare = ".\(name).zipindex-new-\(getpid())-\(attempt)"
+            if linkInto(spare) {
+                var info = stat()
+                // A directory in the way is not replaced by a file.
+                if fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFDIR {
+                    unlinkat(parent, spare, 0)
+                    throw ZipError(.fileExists, detail: "\(path) is a directory")
+                }
+                guard renameat(parent, spare, parent, name) == 0 else {
+                    let code = errno
+                    unlinkat(parent, spare, 0)
+                    throw Self.error("rename", path, code: code)
+                }
+                return
+            }
+            guard errno == EEXIST, attempt < 100 else { throw Self.error("link", path) }
+            attempt += 1
+        }
+    }
+
+    /// Makes a directory entry's directory (it may exist already).
+    func makeDirectory(in parent: CInt, name: String, path: String) throws(ZipError) {
+        guard mkdirat(parent, name, 0o700) == 0 || errno == EEXIST else { throw Self.error("mkdir", path) }
+        var info = stat()
+        guard fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw ZipError(.fileExists, detail: "\(path) exists and is not a directory")
+        }
+    }
+
+    /// Gives a directory its final mode and time, after its contents.
+    func finishDirectory(_ components: [String], mode: mode_t, modified: timespec?) {
+        let parent: CInt
+        do { parent = try directory(components.dropLast(), create: false) } catch { return }
+        guard let name = components.last else {
+            fchmod(root, mode)
+            return
+        }
+        let fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        fchmod(fd, mode)
+        if let modified { setTimes(fd: fd, modified) }
+    }
+
+    /// Makes a symbolic link `name` with `target`; an existing name fails
+    /// the entry unless `overwrite` (and is never a directory replaced).
+    func makeSymlink(in parent: CInt, name: String, target: String, path: String, overwrite: Bool,
+                     modified: timespec?) throws(ZipError) {
+        if symlinkat(target, parent, name) != 0 {
+            guard errno == EEXIST else { throw Self.error("symlink", path) }
+            guard overwrite else { throw ZipError(.fileExists, detail: "\(path) is kept (overwriting was not asked for)") }
+            let spare = ".\(name).zipindex-link-\(getpid())"
+            unlinkat(parent, spare, 0)
+            guard symlinkat(target, parent, spare) == 0 else { throw Self.error("symlink", path) }
+            var info = stat()
+            if fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFDIR {
+                unlinkat(parent, spare, 0)
+                throw ZipError(.fileExists, detail: "\(path) is a directory")
+            }
+            guard renameat(parent, spare, parent, name) == 0 else {
+                let code = errno
+                unlinkat(parent, spare, 0)
+                throw Self.error("rename", path, code: code)
+            }
+        }
+        if let modified {
+            var times = [modified, modified]  // access and modification, as unzip sets them
+            utimensat(parent, name, &times, AT_SYMLINK_NOFOLLOW)
+        }
+    }
+
+    /// Removes a symbolic link made by this run (its target turned out to
+    /// lead outside once later links existed).
+    func removeSymlink(_ components: [String]) {
+        guard let name = components.last, let parent = try? directory(components.dropLast(), create: false) else { return }
+        var info = stat()
+        guard fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFLNK else { return }
+        unlinkat(parent, name, 0)
+    }
+
+    /// Whether the symbolic link at `components`, resolved on the disk as
+    /// the kernel would (through every link on the way, at most 40), stays
+    /// inside the root. A missing component is taken as a directory: it
+    /// could be made later, and inside it the rest resolves lexically.
+    func linkStaysInside(_ components: [String]) -> Bool {
+        var stack = Array(components.dropLast())  // the link's own directory
+        guard let name = components.last else { return false }
+        var pending: [String] = [name]  // what is left to resolve, reversed
+        pending.reverse()
+        var hops = 0
+        while let component = pending.popLast() {
+            switch component {
+            case "", ".": continue
+            case "..":
+                guard stack.popLast() != nil else { return false }
+                continue
+            default: break
+            }
+            guard let parent = try? directory(ArraySlice(stack), create: false) else {
+                // A file or link in the way: the kernel would fail there.
+                stack.append(component)
+                continue
+            }
+            var buffer = [CChar](repeating: 0, count: 4097)
+            let length = readlinkat(parent, component, &buffer, 4096)
+            guard length >= 0 else {
+                stack.append(component)  // not a link (or missing): a plain step
+                continue
+            }
+            hops += 1
+            guard hops <= 40, length < 4096 else { return false }
+            let target = String(decoding: buffer[0 ..< length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard !target.hasPrefix("/") else { return false }
+            pending += target.split(separator: "/", omittingEmptySubsequences: false).map(String.init).reversed()
+        }
+        return true
+    }
+
+    private func setTimes(fd: CInt, _ modified: timespec) {
+        var times = [modified, modified]  // access and modification, as unzip sets them
+        futimens(fd, &times)
+    }
+}
+
+private extension Substring {
+    var trimmingSpaces: Substring {
+        drop { $0 == " " || $0 == "\t" }.prefix { $0 != "\n" && $0 != " " }
+    }
+}
