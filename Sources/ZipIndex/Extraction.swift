@@ -32,9 +32,16 @@ public struct ExtractionOptions: Sendable, Hashable {
     /// Whether names that differ only in case are one file at the
     /// destination; nil asks the destination itself.
     public var caseInsensitiveDestination: Bool?
+    /// Only the entries whose name matches one of these; all when empty.
+    public var include: [NamePattern]
+    /// Not the entries whose name matches one of these.
+    public var exclude: [NamePattern]
 
     public init(overwrite: Bool = false, symlinks: Symlinks = .inside, preservesSpecialBits: Bool = false,
-                restoresModificationTimes: Bool = true, caseInsensitiveDestination: Bool? = nil) {
+                restoresModificationTimes: Bool = true, caseInsensitiveDestination: Bool? = nil,
+                include: [NamePattern] = [], exclude: [NamePattern] = []) {
+        self.include = include
+        self.exclude = exclude
         self.overwrite = overwrite
         self.symlinks = symlinks
         self.preservesSpecialBits = preservesSpecialBits
@@ -65,14 +72,16 @@ public struct ExtractionReport: Sendable {
 }
 
 extension ZipArchive {
-    /// Extracts every entry into `directory`, which is created if missing.
+    /// Extracts every entry (or those ``ExtractionOptions/include`` and
+    /// ``ExtractionOptions/exclude`` select) into `directory`, which is
+    /// created if missing.
     public func extract(to directory: String, options: ExtractionOptions = ExtractionOptions(),
                         progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(ZipError) -> ExtractionReport {
         try extract(Array(entries), to: directory, options: options, progress: progress)
     }
 
-    /// Extracts `selected` into `directory`, safely whatever the archive
-    /// holds:
+    /// Extracts `selected` (less what the options' patterns leave out) into
+    /// `directory`, safely whatever the archive holds:
     /// - no entry is written outside `directory`, whatever its name or the
     ///   symbolic links on disk or made by earlier entries: every path is
     ///   walked with `O_NOFOLLOW` from the destination's descriptor;
@@ -99,7 +108,11 @@ extension ZipArchive {
         let destination = try ExtractionDestination(path: directory)
         var run = ExtractionRun(archive: self, destination: destination, options: options)
         let caseInsensitive = options.caseInsensitiveDestination ?? destination.isCaseInsensitive()
-        let plan = run.plan(selected, caseInsensitive: caseInsensitive)
+        let chosen = selected.filter { entry in
+            (options.include.isEmpty || options.include.contains { $0.matches(entry) })
+                && !options.exclude.contains { $0.matches(entry) }
+        }
+        let plan = run.plan(chosen, caseInsensitive: caseInsensitive)
         for (done, step) in plan.enumerated() {
             run.perform(step)
             progress?(done + 1, plan.count)

@@ -7,11 +7,11 @@ import ZipIndex
 /// pattern that matches no entry is an error (exit 1), since it is most
 /// likely a typo or a wrong archive.
 struct EntrySelection {
-    private let globs: [Glob]
+    private let globs: [NamePattern]
     private var matched: [Bool]
 
     init(patterns: [String]) {
-        globs = patterns.map(Glob.init)
+        globs = patterns.map(NamePattern.init)
         matched = Array(repeating: false, count: patterns.count)
     }
 

@@ -89,20 +89,18 @@ struct ExtractCommand: ArchiveCommand {
     }
 
     func run(archive: ZipArchive, output: OutputBuffer, diagnostics: Diagnostics) throws(OutputError) {
+        // The PATTERNs are selected here, to report those matching nothing;
+        // the exclusions go to the library with the options.
         var selection = EntrySelection(patterns: patterns)
-        let exclusions = excluded.map(Glob.init)
-        var selected: [ZipEntry] = []
-        for entry in archive.entries where selection.includes(entry) {
-            if entry.withUTF8Name({ name in exclusions.contains { $0.matches(name) } }) { continue }
-            selected.append(entry)
-        }
+        let selected = archive.entries.filter { selection.includes($0) }
         try selection.reportUnmatched(to: diagnostics)
         guard !selected.isEmpty || patterns.isEmpty else { return }
 
         let options = ExtractionOptions(
             overwrite: overwrite,
             symlinks: symlinks == .inside ? .inside : symlinks == .none ? .none : .all,
-            preservesSpecialBits: preservePermissions, restoresModificationTimes: !noTimes)
+            preservesSpecialBits: preservePermissions, restoresModificationTimes: !noTimes,
+            exclude: excluded.map(NamePattern.init))
         let report: ExtractionReport
         do {
             report = try archive.extract(selected, to: directory, options: options)

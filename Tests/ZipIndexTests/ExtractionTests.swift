@@ -76,6 +76,17 @@ struct ExtractionTests {
         #expect(scratch.contents("deep/er/b") == "beta")
     }
 
+    @Test func patternsIncludeAndExcludeEntries() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let options = ExtractionOptions(include: [NamePattern("*.txt"), NamePattern("keep/*")],
+                                        exclude: [NamePattern("*/skip*")])
+        let report = try scratch.extract([Self.file("a.txt"), Self.file("b.bin"), Self.file("keep/c.bin"),
+                                          Self.file("keep/skip.txt"), Self.file("d/skip-me.txt")], options: options)
+        #expect(report.isComplete)
+        #expect(scratch.tree() == ["a.txt", "keep", "keep/c.bin"])
+    }
+
     @Test func unsafeNamesAreSkippedAndNothingLeavesTheDestination() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

@@ -1,5 +1,5 @@
 /// A shell glob matched against a whole entry name, as `unzip` matches its
-/// file arguments.
+/// file arguments: what ``ExtractionOptions`` and `zipls` select entries by.
 ///
 /// - `*` matches any run of characters, `/` included (unzip's default, so
 ///   `'*.txt'` finds text files in every directory);
@@ -12,31 +12,41 @@
 /// Matching works on UTF-8 bytes, without creating strings, but `?` and
 /// sets consume a whole character: `caf?.txt` matches `café.txt`. Names are
 /// valid UTF-8 (ZipIndex guarantees it) and so are patterns (Swift strings).
-struct Glob: Sendable {
+public struct NamePattern: Sendable, Hashable {
     /// The pattern as given.
-    let pattern: String
+    public let pattern: String
     private let bytes: [UInt8]
     /// Whether the pattern has no special characters: then matching is
     /// comparing.
     private let isLiteral: Bool
 
-    init(_ pattern: String) {
+    public init(_ pattern: String) {
         self.pattern = pattern
         bytes = Array(pattern.utf8)
         isLiteral = !bytes.contains { $0 == Self.star || $0 == Self.question || $0 == Self.open || $0 == Self.backslash }
     }
 
-    func matches(_ name: String) -> Bool {
+    /// Whether `name`, whole, matches.
+    public func matches(_ name: String) -> Bool {
         var name = name
         return name.withUTF8 { matches(UnsafeRawBufferPointer($0)) }
     }
 
-    func matches(_ name: UnsafeRawBufferPointer) -> Bool {
+    /// Whether the name in `name` (UTF-8), whole, matches.
+    public func matches(_ name: UnsafeRawBufferPointer) -> Bool {
         bytes.withUnsafeBytes { pattern in
             if isLiteral { return pattern.elementsEqual(name) }
             return Self.match(pattern, name)
         }
     }
+
+    /// Whether `entry`'s name (``ZipEntry/withUTF8Name(_:)``) matches.
+    public func matches(_ entry: ZipEntry) -> Bool {
+        entry.withUTF8Name { matches($0) }
+    }
+
+    public static func == (lhs: NamePattern, rhs: NamePattern) -> Bool { lhs.pattern == rhs.pattern }
+    public func hash(into hasher: inout Hasher) { hasher.combine(pattern) }
 
     private static let star = UInt8(ascii: "*")
     private static let question = UInt8(ascii: "?")
@@ -116,9 +126,9 @@ struct Glob: Sendable {
             negated = i < pattern.count && (pattern[i] == UInt8(ascii: "!") || pattern[i] == UInt8(ascii: "^"))
             if negated { i += 1 }
             start = i
-            if i < pattern.count, pattern[i] == Glob.close { i += 1 }  // a leading `]` is literal
-            while i < pattern.count, pattern[i] != Glob.close {
-                i += pattern[i] == Glob.backslash && i + 1 < pattern.count ? 2 : 1
+            if i < pattern.count, pattern[i] == NamePattern.close { i += 1 }  // a leading `]` is literal
+            while i < pattern.count, pattern[i] != NamePattern.close {
+                i += pattern[i] == NamePattern.backslash && i + 1 < pattern.count ? 2 : 1
             }
             guard i < pattern.count else { return nil }
             end = i + 1
@@ -129,15 +139,15 @@ struct Glob: Sendable {
             var found = false
             let last = end - 1  // the closing `]`
             while i < last {
-                if pattern[i] == Glob.backslash, i + 1 < last { i += 1 }
-                let (low, length) = Glob.decode(pattern, at: i)
+                if pattern[i] == NamePattern.backslash, i + 1 < last { i += 1 }
+                let (low, length) = NamePattern.decode(pattern, at: i)
                 i += length
                 var high = low
                 // `a-z`; a `-` first or last is literal.
                 if i + 1 < last, pattern[i] == UInt8(ascii: "-") {
                     var j = i + 1
-                    if pattern[j] == Glob.backslash, j + 1 < last { j += 1 }
-                    let (upper, upperLength) = Glob.decode(pattern, at: j)
+                    if pattern[j] == NamePattern.backslash, j + 1 < last { j += 1 }
+                    let (upper, upperLength) = NamePattern.decode(pattern, at: j)
                     high = upper
                     i = j + upperLength
                 }
