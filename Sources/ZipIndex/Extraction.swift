@@ -50,6 +50,15 @@ public struct ExtractionOptions: Sendable, Hashable {
     }
 }
 
+/// Where an extraction is, after each entry it has handled.
+public struct ExtractionProgress: Sendable {
+    /// The entry just handled (written, or skipped with a problem).
+    public let entry: ZipEntry
+    /// Entries handled so far, of `total` that got a path.
+    public let done: Int
+    public let total: Int
+}
+
 /// What an extraction did.
 public struct ExtractionReport: Sendable {
     /// An entry that was not written, and why.
@@ -76,7 +85,7 @@ extension ZipArchive {
     /// ``ExtractionOptions/exclude`` select) into `directory`, which is
     /// created if missing.
     public func extract(to directory: String, options: ExtractionOptions = ExtractionOptions(),
-                        progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(ZipError) -> ExtractionReport {
+                        progress: ((ExtractionProgress) -> Void)? = nil) throws(ZipError) -> ExtractionReport {
         try extract(Array(entries), to: directory, options: options, progress: progress)
     }
 
@@ -104,7 +113,7 @@ extension ZipArchive {
     ///   opened.
     public func extract(_ selected: [ZipEntry], to directory: String,
                         options: ExtractionOptions = ExtractionOptions(),
-                        progress: ((_ done: Int, _ total: Int) -> Void)? = nil) throws(ZipError) -> ExtractionReport {
+                        progress: ((ExtractionProgress) -> Void)? = nil) throws(ZipError) -> ExtractionReport {
         let destination = try ExtractionDestination(path: directory)
         var run = ExtractionRun(archive: self, destination: destination, options: options)
         let caseInsensitive = options.caseInsensitiveDestination ?? destination.isCaseInsensitive()
@@ -115,7 +124,7 @@ extension ZipArchive {
         let plan = run.plan(chosen, caseInsensitive: caseInsensitive)
         for (done, step) in plan.enumerated() {
             run.perform(step)
-            progress?(done + 1, plan.count)
+            progress?(ExtractionProgress(entry: step.entry, done: done + 1, total: plan.count))
         }
         run.finish()
         return run.report

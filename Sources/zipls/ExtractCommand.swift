@@ -32,7 +32,9 @@ struct ExtractCommand: ArchiveCommand {
             else the MS-DOS time read as local time, as unzip does; \
             directories get theirs after their contents;
               - the read limits apply: --max-size, --max-total, --max-ratio.
-            Each problem is one line on stderr; stdout gets one summary line:
+            Each problem is one line on stderr (when stderr is a terminal and \
+            the work takes over half a second, a progress line is shown there); \
+            stdout gets one summary line:
               ARCHIVE: N entries extracted to DIR
               ARCHIVE: N entries extracted to DIR, K skipped
             Exit status 0 when every selected entry was written, 1 when one \
@@ -101,13 +103,24 @@ struct ExtractCommand: ArchiveCommand {
             symlinks: symlinks == .inside ? .inside : symlinks == .none ? .none : .all,
             preservesSpecialBits: preservePermissions, restoresModificationTimes: !noTimes,
             exclude: excluded.map(NamePattern.init))
+        let progress = ProgressLine(label: "zipls: extracting \(Diagnostics.escaped(self.archive))",
+                                    totalBytes: selected.reduce(0) { $0 &+ $1.uncompressedSize },
+                                    totalEntries: selected.count)
+        diagnostics.progress = progress
+        defer {
+            progress.clear()
+            diagnostics.progress = nil
+        }
         let report: ExtractionReport
         do {
-            report = try archive.extract(selected, to: directory, options: options)
+            report = try archive.extract(selected, to: directory, options: options) { step in
+                progress.finishEntry(remainingBytes: step.entry.uncompressedSize)
+            }
         } catch {
             try diagnostics.unreadable(error.description)
             return
         }
+        progress.clear()
         for problem in report.problems {
             // A destination that cannot be written is exit 2; an entry
             // skipped or bad is exit 1.

@@ -87,6 +87,17 @@ struct ExtractionTests {
         #expect(scratch.tree() == ["a.txt", "keep", "keep/c.bin"])
     }
 
+    @Test func progressIsReportedAfterEachEntry() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let archive = try ZipArchive(bytes: HandmadeArchive.build([Self.file("a"), Self.file("../bad"), Self.file("b")]))
+        var seen: [(String, Int, Int)] = []
+        _ = try archive.extract(to: scratch.destination) { seen.append(($0.entry.name, $0.done, $0.total)) }
+        #expect(seen.map(\.0) == ["a", "b"], "the unsafe name gets no path, so no step")
+        #expect(seen.map(\.1) == [1, 2])
+        #expect(seen.allSatisfy { $0.2 == 2 })
+    }
+
     @Test func unsafeNamesAreSkippedAndNothingLeavesTheDestination() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
