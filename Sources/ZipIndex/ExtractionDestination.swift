@@ -149,14 +149,24 @@ final class ExtractionDestination {
         }
         if linkInto(name) { return }
         guard errno == EEXIST else { throw Self.error("link", path) }
-        guard overwrite else { throw ZipError(.fileExists, detail: "\(path) is kept (overwriting was not asked for)") }
-        // Replace it atomically: link under a fresh name, then rename over.
+        guard overwrite else { throw Self.kept(path) }
+        try replace(name, in: parent, path: path, operation: "link") { linkInto($0) }
+    }
+
+    static func kept(_ path: String) -> ZipError {
+        ZipError(.fileExists, detail: "\(path) is kept (overwriting was not asked for)")
+    }
+
+    /// Replaces what is at `name` (never a directory) atomically: `make`
+    /// creates the new file or link under a fresh spare name, which is then
+    /// renamed over `name`. A spare name already taken is never touched.
+    private func replace(_ name: String, in parent: CInt, path: String, operation: String,
+                         make: (String) -> Bool) throws(ZipError) {
         var attempt = 0
         while true {
             let spare = ".\(name).zipindex-new-\(getpid())-\(attempt)"
-            if linkInto(spare) {
+            if make(spare) {
                 var info = stat()
-                // A directory in the way is not replaced by a file.
                 if fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFDIR {
                     unlinkat(parent, spare, 0)
                     throw ZipError(.fileExists, detail: "\(path) is a directory")
@@ -168,7 +178,7 @@ final class ExtractionDestination {
                 }
                 return
             }
-            guard errno == EEXIST, attempt < 100 else { throw Self.error("link", path) }
+            guard errno == EEXIST, attempt < 100 else { throw Self.error(operation, path) }
             attempt += 1
         }
     }
@@ -203,20 +213,8 @@ final class ExtractionDestination {
                      modified: timespec?) throws(ZipError) {
         if symlinkat(target, parent, name) != 0 {
             guard errno == EEXIST else { throw Self.error("symlink", path) }
-            guard overwrite else { throw ZipError(.fileExists, detail: "\(path) is kept (overwriting was not asked for)") }
-            let spare = ".\(name).zipindex-link-\(getpid())"
-            unlinkat(parent, spare, 0)
-            guard symlinkat(target, parent, spare) == 0 else { throw Self.error("symlink", path) }
-            var info = stat()
-            if fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFDIR {
-                unlinkat(parent, spare, 0)
-                throw ZipError(.fileExists, detail: "\(path) is a directory")
-            }
-            guard renameat(parent, spare, parent, name) == 0 else {
-                let code = errno
-                unlinkat(parent, spare, 0)
-                throw Self.error("rename", path, code: code)
-            }
+            guard overwrite else { throw Self.kept(path) }
+            try replace(name, in: parent, path: path, operation: "symlink") { symlinkat(target, parent, $0) == 0 }
         }
         if let modified {
             var times = [modified, modified]  // access and modification, as unzip sets them

@@ -236,6 +236,24 @@ struct ExtractionTests {
         #expect(scratch.tree() == ["f"], "no temporary name is left")
     }
 
+    @Test func anExistingFileIsReplacedByALinkOnlyOnRequestAndADirectoryNever() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try FileManager.default.createDirectory(atPath: scratch.destination + "/dir", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: scratch.destination + "/l", contents: Data("mine".utf8))
+        // A spare name a hostile archive could guess is never removed.
+        FileManager.default.createFile(atPath: scratch.destination + "/.l.zipindex-new-\(getpid())-0", contents: Data())
+        let members = [Self.file("target", "t"), Self.link("l", to: "target"), Self.link("dir", to: "target")]
+        let kept = try scratch.extract(members)
+        #expect(codes(kept) == [1: .fileExists, 2: .fileExists])
+        #expect(scratch.contents("l") == "mine")
+        let replaced = try scratch.extract(members, options: ExtractionOptions(overwrite: true))
+        #expect(codes(replaced) == [2: .fileExists], "a directory is never replaced")
+        #expect(scratch.linkTarget("l") == "target")
+        #expect(scratch.linkTarget("dir") == nil)
+        #expect(scratch.tree().contains(".l.zipindex-new-\(getpid())-0"))
+    }
+
     @Test func aBadEntryLeavesNoFileAndNoTemporaryFile() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }
