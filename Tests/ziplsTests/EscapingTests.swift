@@ -25,6 +25,25 @@ struct EscapingTests {
         }
     }
 
+    /// The word-at-a-time test agrees with looking at every byte, for each
+    /// byte value at every position around the 8-byte boundaries.
+    @Test func theQuickTestFindsEverySpecialByteWherever() {
+        func naive(_ bytes: [UInt8]) -> Bool { bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 } }
+        for length in 0 ... 19 {
+            for position in 0 ..< max(length, 1) {
+                for value in 0 ... 255 {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    if length > 0 { bytes[position] = UInt8(value) }
+                    let quick = bytes.withUnsafeBytes { Diagnostics.mayNeedEscaping($0) }
+                    if quick != naive(bytes) {
+                        Issue.record("length \(length), byte \(value) at \(position)")
+                        return
+                    }
+                }
+            }
+        }
+    }
+
     @Test func plainListEscapesNamesOneLineEach() throws {
         try withHostileArchive { directory in
             let result = try ZiplsProcess.zipls("list", "h.zip", in: directory)
