@@ -42,27 +42,28 @@ enum StandardInput {
         defer { close(spool) }
         let cap = limit
         var total: UInt64 = 0
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(.init("reading standard input: \(String(cString: strerror(errno)))"))
-            }
-            total &+= UInt64(count)
-            guard total <= cap else {
-                return .failure(.init("standard input is larger than \(cap) bytes (ZIPLS_STDIN_LIMIT); save it to a file and name that"))
-            }
-            var written = 0
-            while written < count {
-                let n = buffer.withUnsafeBytes { write(spool, $0.baseAddress! + written, count - written) }
-                if n > 0 {
-                    written += n
-                } else if !(n < 0 && errno == EINTR) {
-                    return .failure(.init("spooling standard input to \(directory): \(String(cString: strerror(errno)))"))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
+        defer { buffer.deallocate() }
+        // OutputBuffer writes through short writes and interruptions.
+        let spooled = OutputBuffer(fileDescriptor: spool)
+        do throws(OutputError) {
+            while true {
+                let count = read(STDIN_FILENO, buffer.baseAddress, buffer.count)
+                if count == 0 { break }
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return .failure(.init("reading standard input: \(String(cString: strerror(errno)))"))
                 }
+                total &+= UInt64(count)
+                guard total <= cap else {
+                    return .failure(.init("standard input is larger than \(cap) bytes (ZIPLS_STDIN_LIMIT); save it to a file and name that"))
+                }
+                try spooled.write(UnsafeRawBufferPointer(rebasing: buffer[0 ..< count]))
             }
+            try spooled.flush()
+        } catch {
+            let code: CInt = if case .failed(let number) = error { number } else { EPIPE }
+            return .failure(.init("spooling standard input to \(directory): \(String(cString: strerror(code)))"))
         }
         return Result { () throws(ZipError) in try ZipArchive(fileDescriptor: spool, limits: limits) }
             .mapError { StandardInputError($0.description) }
