@@ -29,6 +29,7 @@ struct CentralDirectoryHeader {
     static let fixedLength = 46
 
     var versionMadeBy: UInt16
+    var versionNeeded: UInt16
     var flags: UInt16
     var method: UInt16
     var dosTime: UInt16
@@ -74,7 +75,7 @@ struct CentralDirectoryHeader {
             throw ZipError(.invalidCentralDirectoryHeader, offset: start, detail: "bad signature")
         }
         versionMadeBy = u16(4)
-        // 6: version needed to extract
+        versionNeeded = u16(6)
         flags = u16(8)
         method = u16(10)
         dosTime = u16(12)

@@ -15,16 +15,29 @@ enum ExtraField {
     /// A block whose size runs past the end of the extra field ends the walk,
     /// as in Go: padding written by some tools (zipalign) is not an error.
     static func find(_ tag: UInt16, in extra: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        var found: UnsafeRawBufferPointer?
+        walk(extra) { id, data in
+            if id == tag { found = data }
+            return found == nil
+        }
+        return found
+    }
+
+    /// Calls `body` with each whole block, in order, until it returns
+    /// false; returns how many bytes at the end make no whole block (a block
+    /// whose size runs past the end stops the walk there).
+    @discardableResult @inline(__always)
+    static func walk(_ extra: UnsafeRawBufferPointer, _ body: (UInt16, UnsafeRawBufferPointer) -> Bool) -> Int {
         var position = 0
         while extra.count - position >= 4 {
             let id = UInt16(littleEndian: extra.loadUnaligned(fromByteOffset: position, as: UInt16.self))
             let size = Int(UInt16(littleEndian: extra.loadUnaligned(fromByteOffset: position + 2, as: UInt16.self)))
             let start = position + 4
-            guard size <= extra.count - start else { return nil }
-            if id == tag { return UnsafeRawBufferPointer(rebasing: extra[start ..< start + size]) }
+            guard size <= extra.count - start else { break }
+            guard body(id, UnsafeRawBufferPointer(rebasing: extra[start ..< start + size])) else { return 0 }
             position = start + size
         }
-        return nil
+        return extra.count - position
     }
 
     /// What one walk of an extra field finds about the fields a header may

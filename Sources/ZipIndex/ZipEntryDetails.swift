@@ -6,8 +6,27 @@
 public struct ZipEntryDetails: Sendable, Hashable {
     /// The entry comment, decoded like the name.
     public var comment: String
+    /// "Version needed to extract" (APPNOTE 4.4.3): the feature level a
+    /// reader must have, ten times the version (20 is 2.0).
+    public var versionNeeded: UInt16
     /// The central header's extra field, raw (APPNOTE 4.5).
     public var extraField: [UInt8]
+    /// The extra field's blocks (APPNOTE 4.5.1), in order.
+    public var extraFields: [ExtraFieldBlock]
+    /// Bytes at the end of the extra field that make no whole block
+    /// (padding, or a block whose size runs past the end).
+    public var extraFieldTrailingBytes: Int
+
+    /// One block of an extra field: a tag and its data.
+    public struct ExtraFieldBlock: Sendable, Hashable {
+        public var id: UInt16
+        public var data: [UInt8]
+    }
+
+    /// The data of the first block tagged `id`.
+    public func extraField(_ id: UInt16) -> [UInt8]? {
+        extraFields.first { $0.id == id }?.data
+    }
     /// Times from an Info-ZIP extended timestamp field (0x5455), in seconds
     /// since the Unix epoch, UTC.
     public var extendedTimestamp: ExtendedTimestamp?
@@ -36,7 +55,14 @@ public struct ZipEntryDetails: Sendable, Hashable {
     init(header: CentralDirectoryHeader) {
         let utf8 = header.flags & GeneralPurposeFlags.utf8 != 0
         comment = Self.decode(header.comment, utf8: utf8)
+        versionNeeded = header.versionNeeded
         extraField = Array(header.extra)
+        var blocks: [ExtraFieldBlock] = []
+        extraFieldTrailingBytes = ExtraField.walk(header.extra) { id, data in
+            blocks.append(ExtraFieldBlock(id: id, data: Array(data)))
+            return true
+        }
+        extraFields = blocks
         extendedTimestamp = ExtraField.find(ExtraField.extendedTimestamp, in: header.extra).flatMap(Self.timestamp)
         ntfsTimes = ExtraField.find(ExtraField.ntfs, in: header.extra).flatMap(Self.ntfs)
     }

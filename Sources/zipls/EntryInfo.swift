@@ -116,32 +116,6 @@ struct EntryInfo {
         return utcText(seconds: seconds, fraction: String(repeating: "0", count: 7 - digits.count) + digits)
     }
 
-    /// "Version needed to extract" from the entry's central header, which
-    /// the library's table does not keep: the directory is read again from
-    /// the file and walked to the entry. Nil when that cannot be done: the
-    /// path no longer names the file that was opened (or names none, as
-    /// `-` for standard input), or the headers do not read back.
-    func versionNeeded() -> UInt16? {
-        let descriptor = open(archivePath, O_RDONLY | O_NONBLOCK)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, let identity = archive.fileIdentity,
-              UInt64(status.st_dev) == identity.device, UInt64(status.st_ino) == identity.inode else { return nil }
-        var position = archive.centralDirectoryOffset
-        let end = position &+ archive.centralDirectorySize
-        var header = [UInt8](repeating: 0, count: 46)
-        for index in 0 ... entry.index {
-            guard position &+ 46 <= end,
-                  pread(descriptor, &header, 46, off_t(position)) == 46,
-                  header[0] == 0x50, header[1] == 0x4B, header[2] == 1, header[3] == 2 else { return nil }
-            func field(_ offset: Int) -> UInt64 { UInt64(header[offset]) | UInt64(header[offset + 1]) << 8 }
-            if index == entry.index { return UInt16(field(6)) }
-            position &+= 46 &+ field(28) &+ field(30) &+ field(32)
-        }
-        return nil
-    }
-
     // MARK: Text
 
     func writeText(to output: OutputBuffer) throws(OutputError) {
@@ -162,7 +136,7 @@ struct EntryInfo {
         try field("Flags", Self.hex16(entry.flags) + (meanings.isEmpty ? "" : ": " + meanings.joined(separator: ", ")))
         try field("Version made by", Self.versionText(entry.versionMadeBy))
         try field("Host", "\(Self.hostName(host)) (\(host))")
-        try field("Version needed", versionNeeded().map(Self.versionText) ?? "unknown")
+        try field("Version needed", Self.versionText(details.versionNeeded))
         try field("External attributes", Self.hex32(entry.externalAttributes))
         if let mode = entry.unixMode {
             let octal = String(mode, radix: 8)
@@ -188,11 +162,10 @@ struct EntryInfo {
         try? comment.writeJSONString(details.comment)  // cannot fail: it collects
         try? comment.flush()
         try field("Comment", String(decoding: comment.collected, as: UTF8.self))
-        let extras = ExtraFields(details.extraField)
-        var extraTexts = extras.fields.map { item in
+        var extraTexts = details.extraFields.map { item in
             Self.hex16(item.id) + (Self.extraFieldName(item.id).map { " " + $0 } ?? "") + " (\(item.data.count) bytes)"
         }
-        if extras.trailingBytes > 0 { extraTexts.append("\(extras.trailingBytes) trailing bytes") }
+        if details.extraFieldTrailingBytes > 0 { extraTexts.append("\(details.extraFieldTrailingBytes) trailing bytes") }
         try field("Extra fields", extraTexts.isEmpty ? "none" : extraTexts.joined(separator: ", "))
         let hazards = entry.nameHazards
         let hazardNames = NameHazards.allCases.filter { hazards.contains($0) }.map(\.identifier)
@@ -241,8 +214,7 @@ struct EntryInfo {
         try number("host", UInt64(host))
         try key("hostName")
         try output.writeJSONString(Self.hostName(host))
-        try key("versionNeeded")
-        try optional(versionNeeded().map(Int64.init))
+        try number("versionNeeded", UInt64(details.versionNeeded))
         try number("externalAttributes", UInt64(entry.externalAttributes))
         try key("unixMode")
         try optional(entry.unixMode.map(Int64.init))
@@ -282,7 +254,7 @@ struct EntryInfo {
         try output.writeJSONString(details.comment)
         try key("extraFields")
         try output.write(byte: UInt8(ascii: "["))
-        for (position, item) in ExtraFields(details.extraField).fields.enumerated() {
+        for (position, item) in details.extraFields.enumerated() {
             if position > 0 { try output.write(byte: UInt8(ascii: ",")) }
             try output.write("{\"id\":" as StaticString)
             try output.write(decimal: UInt64(item.id))

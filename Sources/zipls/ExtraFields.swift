@@ -1,45 +1,12 @@
 import ZipIndex
 
-/// The fields of an extra field block (APPNOTE 4.5): a 2-byte id, a 2-byte
-/// length, that many bytes of data. A block whose last field runs past its
-/// end keeps the fields before it; ``trailingBytes`` counts the rest.
-struct ExtraFields {
-    struct Field {
-        let id: UInt16
-        let data: ArraySlice<UInt8>
-    }
-
-    private(set) var fields: [Field] = []
-    /// Bytes at the end that do not make a whole field.
-    private(set) var trailingBytes = 0
-
-    init(_ bytes: [UInt8]) {
-        var offset = 0
-        while bytes.count - offset >= 4 {
-            let id = Self.uint16(bytes, offset)
-            let length = Int(Self.uint16(bytes, offset + 2))
-            guard bytes.count - offset - 4 >= length else { break }
-            fields.append(Field(id: id, data: bytes[(offset + 4) ..< (offset + 4 + length)]))
-            offset += 4 + length
-        }
-        trailingBytes = bytes.count - offset
-    }
-
-    /// The data of the first field with this id.
-    func first(_ id: UInt16) -> ArraySlice<UInt8>? {
-        fields.first { $0.id == id }?.data
-    }
-
+extension ZipEntryDetails {
     /// WinZip AES (AE-x, id 0x9901): vendor version, "AE", key strength,
     /// then the compression method the data was compressed with before
     /// it was encrypted, which the header's method (99) stands in for.
     var aesCompressionMethod: CompressionMethod? {
-        guard let data = first(0x9901), data.count >= 7 else { return nil }
-        return CompressionMethod(rawValue: Self.uint16(Array(data), 5))
-    }
-
-    static func uint16(_ bytes: [UInt8], _ offset: Int) -> UInt16 {
-        UInt16(bytes[bytes.startIndex + offset]) | UInt16(bytes[bytes.startIndex + offset + 1]) << 8
+        guard let data = extraField(0x9901), data.count >= 7 else { return nil }
+        return CompressionMethod(rawValue: UInt16(data[5]) | UInt16(data[6]) << 8)
     }
 }
 
@@ -54,7 +21,7 @@ extension ZipEntry {
         guard isEncrypted else { return method.name }
         if method == .aesEncrypted {
             let details = try? archive.details(of: self)
-            return "aes/" + (details.flatMap { ExtraFields($0.extraField).aesCompressionMethod }?.name ?? "?")
+            return "aes/" + (details?.aesCompressionMethod?.name ?? "?")
         }
         return (flags & 0x40 != 0 ? "strong/" : "zipcrypto/") + method.name
     }

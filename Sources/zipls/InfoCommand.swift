@@ -65,7 +65,7 @@ struct InfoCommand: ArchiveCommand {
             "name": str, "index": int, "method": int, "methodName": str, \
             "compressedSize": int, "uncompressedSize": int, "crc32": int, \
             "flags": int, "flagMeanings": [str], "versionMadeBy": int, \
-            "host": int, "hostName": str, "versionNeeded": int|null, \
+            "host": int, "hostName": str, "versionNeeded": int, \
             "externalAttributes": int, "unixMode": int|null, "modified": \
             "YYYY-MM-DDTHH:MM:SS", "extendedTimes": {"modification", "access", \
             "creation": seconds since 1970 UTC|null}|null, "ntfsTimes": \

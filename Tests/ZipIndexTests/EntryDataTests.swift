@@ -168,6 +168,21 @@ struct EntryDataTests {
         #expect(ZipEntryDetails.NTFSTimes.unixNanoseconds(times.modification) == 1_577_934_246_123_456_700)
     }
 
+    /// Python's zipfile reads the same version and extra blocks from the
+    /// central header (Info-ZIP wrote UT 0x5455, then ux 0x7875).
+    @Test func entryDetailsCarryTheVersionNeededAndTheExtraBlocks() throws {
+        let archive = try Fixture.open("extended-time.zip")
+        let details = try archive.details(of: archive.entries[0])
+        #expect(details.versionNeeded == 10)
+        #expect(details.extraFields.map(\.id) == [0x5455, 0x7875])
+        #expect(details.extraFields.map(\.data.count) == [5, 11])
+        #expect(details.extraFieldTrailingBytes == 0)
+        #expect(details.extraField(0x7875)?.first == 1)
+        #expect(details.extraField(0x9901) == nil)
+        let zip64 = try Fixture.open("zip64.zip")
+        #expect(try zip64.details(of: zip64.entries[0]).versionNeeded == 45)
+    }
+
     /// The offset, from the directory start, of the `index`th central header.
     func centralHeaderOffset(of index: Int, in bytes: [UInt8], from start: Int) -> Int {
         var position = start
