@@ -81,8 +81,7 @@ struct NamePatternTests {
 
     @Test func pathologicalPatternsFinishQuickly() {
         let name = String(repeating: "a", count: 5000)
-        let clock = ContinuousClock()
-        let elapsed = clock.measure {
+        let elapsed = ThreadCPUTime.measure {
             #expect(!matches("*a*a*a*a*a*a*a*a*b", name))
             #expect(matches("*a*a*a*a*a*a*a*a*a", name))
         }

@@ -160,3 +160,23 @@ enum SHA256 {
         }.joined()
     }
 }
+
+/// The CPU time the calling thread has used. The "never takes a second"
+/// bounds of the hostile suites measure this, not the wall clock: on CI's
+/// two loaded cores a thread can wait a second for a core without doing
+/// anything wrong, but it cannot burn a second of CPU unless the parser
+/// loops.
+enum ThreadCPUTime {
+    static var now: Duration {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return .seconds(Int64(time.tv_sec)) + .nanoseconds(Int64(time.tv_nsec))
+    }
+
+    /// The thread's CPU time spent in `body`.
+    static func measure(_ body: () throws -> Void) rethrows -> Duration {
+        let start = now
+        try body()
+        return now - start
+    }
+}

@@ -6,7 +6,8 @@ import ZipIndex
 
 /// The hostile table against the `zipls` executable: every archive in
 /// `Fixtures/hostile`, every truncation and every bit flip. No run may die
-/// of a signal or take a second; an archive that does not open exits 2
+/// of a signal, use a second of CPU or hang; an archive that does not
+/// open exits 2
 /// with one line on stderr naming the cause; one that opens lists exactly
 /// the table's names, and `zipls test` fails exactly the entries the table
 /// says. (`HostileTableTests` holds the library to the same table.)
@@ -24,7 +25,9 @@ struct HostileBinaryTests {
         for command in [["list"], ["list", "--long"], ["list", "--json"], ["info"], ["info", "--json"], ["test"]] {
             let start = ContinuousClock.now
             let result = try ZiplsProcess.zipls(command + [name], in: Self.directory)
-            #expect(ContinuousClock.now - start < .seconds(1), "zipls \(command) \(name) took over a second")
+            // A hang bound in wall time, loose because CI's two cores run
+            // other tests meanwhile; the CPU bound is the bit-flip tests'.
+            #expect(ContinuousClock.now - start < .seconds(10), "zipls \(command) \(name) took over ten seconds")
             #expect(!result.signaled, "zipls \(command) \(name) died: \(result)")
             results[command] = result
         }
@@ -73,19 +76,19 @@ struct HostileBinaryTests {
     }
 
     /// `zipls test` on each fixture cut at every byte offset: exit 2 (it no
-    /// longer opens), never a signal, never a second.
+    /// longer opens), never a signal, never a second of CPU.
     @Test(arguments: HostileTable.truncationSeeds)
     func truncationAtEveryOffsetExits2(_ seed: String) throws {
         let whole = try Data(contentsOf: URL(fileURLWithPath: ZiplsProcess.fixture(seed)))
         let results = try Self.runMany(count: whole.count) { length in whole.prefix(length) }
         for (length, result) in results.enumerated() where !result.skipped {
             #expect(result.status == 2 && result.signal == 0, "\(seed) cut to \(length) bytes: \(result)")
-            #expect(result.elapsed < .seconds(1), "\(seed) cut to \(length) bytes took \(result.elapsed)")
+            #expect(result.cpuTime < .seconds(1) && !result.timedOut, "\(seed) cut to \(length) bytes: \(result)")
         }
     }
 
     /// `zipls test` on the ten thousand seeded bit flips: exit 0, 1 or 2
-    /// (clean, bad entries, unreadable), never a signal, never a second.
+    /// (clean, bad entries, unreadable), never a signal, never a second of CPU.
     @Test func tenThousandBitFlipsExitCleanly() throws {
         let flips = try HostileTable.BitFlips(fixtures: ZiplsProcess.fixtures.path)
         let results = try Self.runMany(count: HostileTable.bitFlipCount) { Data(flips.input($0)) }
@@ -93,7 +96,7 @@ struct HostileBinaryTests {
         for (round, result) in results.enumerated() where !result.skipped {
             statuses[result.status, default: 0] += 1
             #expect([0, 1, 2].contains(result.status) && result.signal == 0, "bit flip \(round): \(result)")
-            #expect(result.elapsed < .seconds(1), "bit flip \(round) took \(result.elapsed)")
+            #expect(result.cpuTime < .seconds(1) && !result.timedOut, "bit flip \(round): \(result)")
         }
         // The flips reach every outcome: clean, bad entries, unreadable.
         #expect(statuses[0, default: 0] > 0 && statuses[1, default: 0] > 0 && statuses[2, default: 0] > 0, "\(statuses)")
