@@ -17,19 +17,24 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // The system-call loops and the write-then-link file that ZipIndex,
+        // the Importer and zipls share; `package` access only, so it adds
+        // nothing to any library's public API.
+        .target(name: "SystemFiles"),
         .target(
             name: "ZipIndex",
-            dependencies: ["CZlib"]
+            dependencies: ["CZlib", "SystemFiles"]
         ),
         .target(
             name: "Importer",
-            dependencies: ["ZipIndex"]
+            dependencies: ["ZipIndex", "SystemFiles"]
         ),
         .executableTarget(
             name: "zipls",
             dependencies: [
                 "ZipIndex",
                 "Importer",
+                "SystemFiles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -39,6 +44,10 @@ let package = Package(
             name: "HostileTable",
             dependencies: ["ZipIndex"],
             path: "Tests/HostileTable"
+        ),
+        .testTarget(
+            name: "SystemFilesTests",
+            dependencies: ["SystemFiles"]
         ),
         .testTarget(
             name: "ZipIndexTests",

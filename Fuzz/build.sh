@@ -39,6 +39,12 @@ else
 fi
 
 ZIPINDEX_SOURCES=("$ROOT"/Sources/ZipIndex/*.swift)
+SYSTEM_SOURCES=("$ROOT"/Sources/SystemFiles/*.swift)
+# SystemFiles (the system-call loops ZipIndex shares with the Importer and
+# zipls) is a module of its own with `package` access: build it once, as
+# SwiftPM does, and let every target import it.
+SYSTEM=$OUT/build/SystemFiles
+FLAGS+=(-package-name zipindex -I "$SYSTEM" -L "$SYSTEM" -lSystemFiles)
 
 # up_to_date BINARY SOURCE...: whether BINARY exists and is newer than every SOURCE.
 up_to_date() {
@@ -61,7 +67,7 @@ build_target() {
     case $target in
     importer)
         local importer_sources=("$ROOT"/Sources/Importer/*.swift)
-        up_to_date "$binary" "${ZIPINDEX_SOURCES[@]}" "${importer_sources[@]}" "Fuzz/Targets/$target.swift" && return 0
+        up_to_date "$binary" "${ZIPINDEX_SOURCES[@]}" "${SYSTEM_SOURCES[@]}" "${importer_sources[@]}" "Fuzz/Targets/$target.swift" && return 0
         rm -rf "$work" && mkdir -p "$work" && cd "$work"
         # ZipIndex and Importer as real modules (Importer says `import ZipIndex`),
         # then the target linked against both.
@@ -73,13 +79,22 @@ build_target() {
             "$ROOT/Fuzz/Targets/$target.swift" -o "$binary" >>"$log" 2>&1
         ;;
     *)
-        up_to_date "$binary" "${ZIPINDEX_SOURCES[@]}" "Fuzz/Targets/$target.swift" && return 0
+        up_to_date "$binary" "${ZIPINDEX_SOURCES[@]}" "${SYSTEM_SOURCES[@]}" "Fuzz/Targets/$target.swift" && return 0
         rm -rf "$work" && mkdir -p "$work" && cd "$work"
         "$SWIFTC" "${FLAGS[@]}" -module-name ZipIndexFuzz -lz -wmo \
             "${ZIPINDEX_SOURCES[@]}" "$ROOT/Fuzz/Targets/$target.swift" -o "$binary" >"$log" 2>&1
         ;;
     esac
 }
+
+if ! up_to_date "$SYSTEM/libSystemFiles.a" "${SYSTEM_SOURCES[@]}"; then
+    echo "building SystemFiles"
+    rm -rf "$SYSTEM" && mkdir -p "$SYSTEM"
+    (cd "$SYSTEM" && "$SWIFTC" -sanitize=fuzzer,address -O -g -swift-version 6 -parse-as-library -package-name zipindex \
+        -module-cache-path "$OUT/module-cache" -module-name SystemFiles -emit-module -emit-module-path "$SYSTEM/SystemFiles.swiftmodule" \
+        -emit-library -static -o "$SYSTEM/libSystemFiles.a" -wmo "${SYSTEM_SOURCES[@]}") >"$OUT/build/SystemFiles.log" 2>&1 ||
+        { cat "$OUT/build/SystemFiles.log" >&2; echo "build.sh: SystemFiles did not build" >&2; exit 1; }
+fi
 
 # Two at a time (about 15 s each with -wmo on an idle machine).
 pids=()

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemFiles
 import ZipIndex
 
 /// The few POSIX file operations the library needs, without Foundation.
@@ -37,16 +38,17 @@ enum FileIO {
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(max(0, Int(truncatingIfNeeded: info.st_size)))
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
+        defer { chunk.deallocate() }
         while true {
-            let n = chunk.withUnsafeMutableBytes { buffer in read(fd, buffer.baseAddress, buffer.count) }
-            if n > 0 {
-                bytes.append(contentsOf: chunk[0 ..< n])
-            } else if n == 0 {
-                return bytes
-            } else if errno != EINTR {
-                throw systemError(.unreadable, path)
+            let n: Int
+            do {
+                n = try FileDescriptorIO.read(fd, into: chunk)
+            } catch {
+                throw systemError(.unreadable, path, failure: error)
             }
+            guard n > 0 else { return bytes }
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0 ..< n]))
         }
     }
 
@@ -72,5 +74,9 @@ enum FileIO {
         let message = String(cString: strerror(number))
         let prefix = operation.map { "\($0): " } ?? ""
         return ImporterError(code, path: path, detail: "\(prefix)\(message) (errno \(number))")
+    }
+
+    static func systemError(_ code: ImporterError.Code, _ path: String, failure: SystemError) -> ImporterError {
+        ImporterError(code, path: path, detail: "\(failure.operation): \(failure.message) (errno \(failure.code))")
     }
 }

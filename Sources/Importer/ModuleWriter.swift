@@ -3,14 +3,14 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import Synchronization
+import SystemFiles
 
 /// Writes modules and packages into a directory so that the very next find
 /// sees them: PJ Eby's `write_module` / `write_package` (python-dev, 2013).
 ///
-/// Each file is written atomically: to a temporary file in the same
-/// directory, `fsync`ed, then renamed over the target, and the directory is
-/// `fsync`ed. Then the listings of the directories it changed are
+/// Each file is written atomically: as an unnamed file in the same
+/// directory, `fsync`ed, then linked over the target in one step, and the
+/// directory is `fsync`ed. Then the listings of the directories it changed are
 /// invalidated in the ``ImportCache``, so the next `findSpec` through any
 /// finder sharing that cache re-lists them. This does not depend on the
 /// directory's mtime moving, so it holds whatever the file system's
@@ -112,47 +112,35 @@ public struct ModuleWriter: Sendable {
         throw FileIO.systemError(number == EEXIST ? .notADirectory : .writeFailed, path.description, "mkdir")
     }
 
-    private static let temporaryCounter = Atomic<UInt64>(0)
-
-    /// Temporary file, `fsync`, `rename`, then `fsync` of the directory.
+    /// An unnamed file in the target's directory, written, `fsync`ed and
+    /// linked over the target in one step, then an `fsync` of the
+    /// directory: a reader sees the old module or the new one, never part
+    /// of either, and a crash leaves no temporary file behind.
     static func writeAtomically(_ bytes: [UInt8], to target: SystemPath) throws(ImporterError) {
         let (directory, file) = PathSplitting.split(target)
-        let serial = temporaryCounter.wrappingAdd(1, ordering: .relaxed).newValue
-        let temporary = PathSplitting.join([directory, "." + file + SystemPath(".\(getpid()).\(serial).tmp")])
-        let fd = temporary.withCString { open($0, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644) } ?? -1
-        guard fd >= 0 else { throw FileIO.systemError(.writeFailed, temporary.description, "open") }
-        var failure: ImporterError?
-        var written = 0
-        while written < bytes.count, failure == nil {
-            let n = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return Glibc.write(fd, base + written, buffer.count - written)
+        let directoryPath = directory.isEmpty ? SystemPath("/") : directory
+        let directoryDescriptor = directoryPath.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } ?? -1
+        guard directoryDescriptor >= 0 else { throw FileIO.systemError(.writeFailed, directoryPath.description, "open") }
+        defer { close(directoryDescriptor) }
+        guard let name = file.string else {
+            throw ImporterError(.writeFailed, path: target.description, detail: "the file name is not valid UTF-8")
+        }
+        do throws(SystemError) {
+            let unnamed = try UnnamedFile(in: directoryDescriptor, hint: name, mode: 0o644)
+            try FileDescriptorIO.writeAll(unnamed.descriptor, bytes)
+            guard fsync(unnamed.descriptor) == 0 else { throw SystemError("fsync") }
+            do {
+                try unnamed.link(as: name, replacing: true)
+            } catch {
+                switch error {
+                case .system(let failure): throw failure
+                case .exists, .isDirectory: throw SystemError("link", code: EISDIR)
+                }
             }
-            if n > 0 {
-                written += n
-            } else if n < 0, errno == EINTR {
-                continue
-            } else {
-                failure = FileIO.systemError(.writeFailed, temporary.description, "write")
-            }
+        } catch {
+            throw FileIO.systemError(.writeFailed, target.description, failure: error)
         }
-        if failure == nil, fsync(fd) != 0 { failure = FileIO.systemError(.writeFailed, temporary.description, "fsync") }
-        if close(fd) != 0, failure == nil { failure = FileIO.systemError(.writeFailed, temporary.description, "close") }
-        if failure == nil {
-            let renamed = temporary.withCString { from in target.withCString { to in rename(from, to) } ?? -1 } ?? -1
-            if renamed != 0 { failure = FileIO.systemError(.writeFailed, target.description, "rename") }
-        }
-        if let failure {
-            _ = temporary.withCString { unlink($0) }
-            throw failure
-        }
-        // Make the rename durable; failure here does not undo the write.
-        let directoryDescriptor = (directory.isEmpty ? "/" : directory).withCString {
-            open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        } ?? -1
-        if directoryDescriptor >= 0 {
-            _ = fsync(directoryDescriptor)
-            close(directoryDescriptor)
-        }
+        // Make the link durable; failure here does not undo the write.
+        _ = fsync(directoryDescriptor)
     }
 }

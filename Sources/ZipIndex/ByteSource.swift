@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemFiles
 
 /// Where an archive's bytes come from: an open file read with `pread`, or
 /// bytes in memory.
@@ -96,17 +97,16 @@ final class ByteSource: Sendable {
                 base.copyMemory(from: start + Int(offset), byteCount: buffer.count)
             }
         case .file(let fd):
-            var done = 0
-            while done < buffer.count {
-                let position = off_t(offset) + off_t(done)
-                let n = pread(fd, base + done, buffer.count - done, position)
-                if n > 0 {
-                    done += n
-                } else if n == 0 {
-                    throw ZipError(.truncated, offset: UInt64(position), detail: "the file ended early; was it truncated after it was opened?")
-                } else if errno != EINTR {
-                    throw Self.systemError("read", path: nil, offset: UInt64(position))
-                }
+            let done: Int
+            do {
+                done = try FileDescriptorIO.readFully(fd, into: UnsafeMutableRawBufferPointer(start: base, count: buffer.count),
+                                                      at: off_t(offset))
+            } catch {
+                throw ZipError(.io, offset: offset, detail: "read: \(error.message) (errno \(error.code))")
+            }
+            guard done == buffer.count else {
+                throw ZipError(.truncated, offset: offset + UInt64(done),
+                               detail: "the file ended early; was it truncated after it was opened?")
             }
         }
     }

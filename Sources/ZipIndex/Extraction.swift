@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemFiles
 
 /// How ``ZipArchive/extract(to:options:progress:)`` writes an archive out.
 /// The defaults are safe for untrusted archives.
@@ -36,10 +37,14 @@ public struct ExtractionOptions: Sendable, Hashable {
     public var include: [NamePattern]
     /// Not the entries whose name matches one of these.
     public var exclude: [NamePattern]
+    /// Stops the extraction when cancelled (see ``Cancellation``); nil
+    /// runs it to the end.
+    public var cancellation: Cancellation?
 
     public init(overwrite: Bool = false, symlinks: Symlinks = .inside, preservesSpecialBits: Bool = false,
                 restoresModificationTimes: Bool = true, caseInsensitiveDestination: Bool? = nil,
-                include: [NamePattern] = [], exclude: [NamePattern] = []) {
+                include: [NamePattern] = [], exclude: [NamePattern] = [], cancellation: Cancellation? = nil) {
+        self.cancellation = cancellation
         self.include = include
         self.exclude = exclude
         self.overwrite = overwrite
@@ -75,9 +80,13 @@ public struct ExtractionReport: Sendable {
     public internal(set) var skippedSymlinks = 0
     /// Entries skipped or failed, in the order met.
     public internal(set) var problems: [Problem] = []
+    /// Whether ``ExtractionOptions/cancellation`` stopped the extraction
+    /// before its end. The file being written then was discarded; links
+    /// not yet made were not made; directories made got their modes.
+    public internal(set) var wasCancelled = false
 
     /// Whether every selected entry was written.
-    public var isComplete: Bool { problems.isEmpty }
+    public var isComplete: Bool { problems.isEmpty && !wasCancelled }
 }
 
 extension ZipArchive {
@@ -124,6 +133,7 @@ extension ZipArchive {
         let plan = run.plan(chosen, caseInsensitive: caseInsensitive)
         for (done, step) in plan.enumerated() {
             run.perform(step)
+            if run.report.wasCancelled { break }
             progress?(ExtractionProgress(entry: step.entry, done: done + 1, total: plan.count))
         }
         run.finish()
@@ -192,6 +202,10 @@ struct ExtractionRun {
 
     mutating func perform(_ step: ExtractionStep) {
         let entry = step.entry
+        if options.cancellation?.isCancelled == true {
+            report.wasCancelled = true
+            return
+        }
         do throws(ZipError) {
             let parent = try destination.directory(step.components.dropLast())
             let name = step.components[step.components.count - 1]
@@ -205,10 +219,16 @@ struct ExtractionRun {
                 // one, and one in the way of a directory fails, not the other.
                 pendingLinks.append((step, modified))
             } else {
-                var written: UInt64 = 0
+                var written: UInt64?
+                let cancellation = options.cancellation
                 try destination.writeFile(in: parent, name: name, path: step.path, mode: fileMode(entry),
                                           modified: modified, overwrite: options.overwrite) { (fd) throws(ZipError) in
-                    written = try Self.copy(entry, of: archive, to: fd, path: step.path)
+                    written = try Self.copy(entry, of: archive, to: fd, path: step.path, cancellation: cancellation)
+                    return written != nil
+                }
+                guard let written else {
+                    report.wasCancelled = true
+                    return
                 }
                 report.written += 1
                 report.bytesWritten &+= written
@@ -218,26 +238,25 @@ struct ExtractionRun {
         }
     }
 
-    /// Streams the entry's verified data into `fd`.
-    private static func copy(_ entry: ZipEntry, of archive: ZipArchive, to fd: CInt, path: String) throws(ZipError) -> UInt64 {
+    /// Streams the entry's verified data into `fd`: the bytes written, or
+    /// nil if `cancellation` stopped it.
+    private static func copy(_ entry: ZipEntry, of archive: ZipArchive, to fd: CInt, path: String,
+                             cancellation: Cancellation?) throws(ZipError) -> UInt64? {
         var total: UInt64 = 0
         do {
             try archive.read(entry) { chunk in
-                guard var next = chunk.baseAddress else { return }
-                var left = chunk.count
-                while left > 0 {
-                    let n = write(fd, next, left)
-                    if n > 0 {
-                        next += n
-                        left -= n
-                    } else if !(n < 0 && errno == EINTR) {
-                        throw ExtractionDestination.error("write", path)
-                    }
+                if let cancellation, cancellation.isCancelled { throw Stopped() }
+                do throws(SystemError) {
+                    try FileDescriptorIO.writeAll(fd, chunk)
+                } catch {
+                    throw ExtractionDestination.error(error, path)
                 }
                 total &+= UInt64(chunk.count)
             }
         } catch let error as ZipError {
             throw error
+        } catch is Stopped {
+            return nil
         } catch {
             throw ZipError(.io, detail: "\(path): \(error)")
         }
@@ -278,8 +297,11 @@ struct ExtractionRun {
     /// Makes the symbolic links, checks every one again once all exist (a
     /// later link can make an earlier one lead outside), then finishes
     /// directories deepest first.
+    /// Thrown out of the read's chunk handler to stop it on cancellation.
+    private struct Stopped: Error {}
+
     mutating func finish() {
-        for (step, modified) in pendingLinks {
+        for (step, modified) in pendingLinks where !report.wasCancelled {
             do throws(ZipError) {
                 try makeSymlink(step, modified: modified)
             } catch {

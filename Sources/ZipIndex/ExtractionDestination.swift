@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemFiles
 
 /// The directory an archive is extracted into, reached only through file
 /// descriptors.
@@ -10,11 +11,9 @@ import Musl
 /// Every path below the destination is resolved one component at a time
 /// with `openat(…, O_NOFOLLOW)` from the destination's descriptor, so a
 /// symbolic link on the way (already on disk, or made by an earlier entry)
-/// is never followed: the entry fails instead. Files are written unnamed
-/// (`O_TMPFILE`) and linked into place with `linkat` only once complete, so
-/// a name never holds a partial file and an interrupted run leaves nothing
-/// behind. Where `O_TMPFILE` is missing, a temporary name is used and
-/// removed on every error path.
+/// is never followed: the entry fails instead. Files are written as
+/// ``UnnamedFile``s and linked into place only once complete, so a name
+/// never holds a partial file and an interrupted run leaves nothing behind.
 final class ExtractionDestination {
     /// The destination's own descriptor; the user chose it, so it may be a
     /// symbolic link itself.
@@ -41,7 +40,7 @@ final class ExtractionDestination {
             defer { fclose(file) }
             var line = [CChar](repeating: 0, count: 256)
             while fgets(&line, Int32(line.count), file) != nil {
-                let text = String(cString: line)
+                let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 if text.hasPrefix("Umask:"), let mask = mode_t(text.dropFirst(6).trimmingSpaces, radix: 8) { return mask }
             }
         }
@@ -107,80 +106,35 @@ final class ExtractionDestination {
     }
 
     /// Writes a file: `body` writes the data to the descriptor it is given
-    /// (unnamed until then); the file then gets its mode and time and is
-    /// linked under `name`. Without `overwrite`, an existing name (even one
-    /// appearing meanwhile) fails the entry and is left as it was.
+    /// (an ``UnnamedFile``, nameless until then) and returns whether to
+    /// keep it; the file then gets its mode and time and is linked under
+    /// `name`. Without `overwrite`, an existing name (even one appearing
+    /// meanwhile) fails the entry and is left as it was.
     func writeFile(in parent: CInt, name: String, path: String, mode: mode_t, modified: timespec?,
-                   overwrite: Bool, _ body: (CInt) throws(ZipError) -> Void) throws(ZipError) {
-        // O_TMPFILE is __O_TMPFILE | O_DIRECTORY, which Swift does not import.
-        let tmpfile: CInt = 0o20_000_000 | O_DIRECTORY
-        var fd = openat(parent, ".", tmpfile | O_WRONLY | O_CLOEXEC, 0o600)
-        var temporaryName: String?
-        if fd < 0 {
-            guard errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL else { throw Self.error("create", path) }
-            // No O_TMPFILE here: a temporary name that nothing else uses.
-            for attempt in 0 ..< 100 {
-                let candidate = ".\(name).zipindex-\(getpid())-\(attempt)"
-                fd = openat(parent, candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-                if fd >= 0 {
-                    temporaryName = candidate
-                    break
-                }
-                guard errno == EEXIST else { throw Self.error("create", path) }
-            }
-            guard fd >= 0 else { throw Self.error("create", path, code: EEXIST) }
+                   overwrite: Bool, _ body: (CInt) throws(ZipError) -> Bool) throws(ZipError) {
+        let file: UnnamedFile
+        do { file = try UnnamedFile(in: parent, hint: name) } catch { throw Self.error(error, path) }
+        guard try body(file.descriptor) else { return }
+        guard fchmod(file.descriptor, mode) == 0 else { throw Self.error("chmod", path) }
+        if let modified { setTimes(fd: file.descriptor, modified) }
+        do {
+            try file.link(as: name, replacing: overwrite)
+        } catch {
+            throw Self.error(error, path)
         }
-        defer {
-            close(fd)
-            if let temporaryName { unlinkat(parent, temporaryName, 0) }
-        }
-        try body(fd)
-        guard fchmod(fd, mode) == 0 else { throw Self.error("chmod", path) }
-        if let modified { setTimes(fd: fd, modified) }
-        try link(fd: fd, temporaryName: temporaryName, in: parent, name: name, path: path, overwrite: overwrite)
     }
 
-    private func link(fd: CInt, temporaryName: String?, in parent: CInt, name: String, path: String,
-                      overwrite: Bool) throws(ZipError) {
-        // Without overwrite, linkat's EEXIST is the atomic no-replace check.
-        func linkInto(_ target: String) -> Bool {
-            if let temporaryName { return linkat(parent, temporaryName, parent, target, 0) == 0 }
-            return linkat(AT_FDCWD, "/proc/self/fd/\(fd)", parent, target, AT_SYMLINK_FOLLOW) == 0
+    /// The entry's error for a failed link or replacement of `path`.
+    static func error(_ failure: UnnamedFile.LinkError, _ path: String) -> ZipError {
+        switch failure {
+        case .exists: ZipError(.fileExists, detail: "\(path) is kept (overwriting was not asked for)")
+        case .isDirectory: ZipError(.fileExists, detail: "\(path) is a directory")
+        case .system(let failure): error(failure, path)
         }
-        if linkInto(name) { return }
-        guard errno == EEXIST else { throw Self.error("link", path) }
-        guard overwrite else { throw Self.kept(path) }
-        try replace(name, in: parent, path: path, operation: "link") { linkInto($0) }
     }
 
-    static func kept(_ path: String) -> ZipError {
-        ZipError(.fileExists, detail: "\(path) is kept (overwriting was not asked for)")
-    }
-
-    /// Replaces what is at `name` (never a directory) atomically: `make`
-    /// creates the new file or link under a fresh spare name, which is then
-    /// renamed over `name`. A spare name already taken is never touched.
-    private func replace(_ name: String, in parent: CInt, path: String, operation: String,
-                         make: (String) -> Bool) throws(ZipError) {
-        var attempt = 0
-        while true {
-            let spare = ".\(name).zipindex-new-\(getpid())-\(attempt)"
-            if make(spare) {
-                var info = stat()
-                if fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == S_IFDIR {
-                    unlinkat(parent, spare, 0)
-                    throw ZipError(.fileExists, detail: "\(path) is a directory")
-                }
-                guard renameat(parent, spare, parent, name) == 0 else {
-                    let code = errno
-                    unlinkat(parent, spare, 0)
-                    throw Self.error("rename", path, code: code)
-                }
-                return
-            }
-            guard errno == EEXIST, attempt < 100 else { throw Self.error(operation, path) }
-            attempt += 1
-        }
+    static func error(_ failure: SystemError, _ path: String) -> ZipError {
+        error(failure.operation, path, code: failure.code)
     }
 
     /// Makes a directory entry's directory (it may exist already).
@@ -213,8 +167,12 @@ final class ExtractionDestination {
                      modified: timespec?) throws(ZipError) {
         if symlinkat(target, parent, name) != 0 {
             guard errno == EEXIST else { throw Self.error("symlink", path) }
-            guard overwrite else { throw Self.kept(path) }
-            try replace(name, in: parent, path: path, operation: "symlink") { symlinkat(target, parent, $0) == 0 }
+            guard overwrite else { throw Self.error(UnnamedFile.LinkError.exists, path) }
+            do {
+                try UnnamedFile.replace(name, in: parent, operation: "symlink") { symlinkat(target, parent, $0) == 0 }
+            } catch {
+                throw Self.error(error, path)
+            }
         }
         if let modified {
             var times = [modified, modified]  // access and modification, as unzip sets them

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemFiles
 
 import ZipIndex
 
@@ -62,19 +63,7 @@ final class Diagnostics {
     /// there is nowhere left to report them.
     static func writeLine(_ line: String) {
         var text = line + "\n"
-        text.withUTF8 { bytes in
-            guard var next = UnsafeRawPointer(bytes.baseAddress) else { return }
-            var left = bytes.count
-            while left > 0 {
-                let written = write(STDERR_FILENO, next, left)
-                if written > 0 {
-                    next += written
-                    left -= written
-                } else if !(written < 0 && errno == EINTR) {
-                    return
-                }
-            }
-        }
+        text.withUTF8 { bytes in _ = try? FileDescriptorIO.writeAll(STDERR_FILENO, UnsafeRawBufferPointer(bytes)) }
     }
 
     /// `text` with what must not reach a terminal raw written as escapes:

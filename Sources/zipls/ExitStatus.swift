@@ -14,6 +14,11 @@ enum ExitStatus: Int32, Comparable {
     /// (`EX_USAGE`, 64) by itself for every parsing or validation error; this
     /// case only names it.
     case usage = 64
+    /// `extract` stopped on SIGINT (Ctrl-C): 128 + 2, as a shell reports a
+    /// process that SIGINT killed. What was written is complete.
+    case interrupted = 130
+    /// `extract` stopped on SIGTERM: 128 + 15.
+    case terminated = 143
 
     static func < (lhs: ExitStatus, rhs: ExitStatus) -> Bool { lhs.rawValue < rhs.rawValue }
 }

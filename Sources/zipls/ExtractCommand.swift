@@ -22,7 +22,9 @@ struct ExtractCommand: ArchiveCommand {
               - existing files are kept unless --overwrite;
               - each file is written unnamed and linked into place only after \
             its size and CRC-32 check out: a bad entry, an error or Ctrl-C \
-            never leaves a partial file under a real name;
+            never leaves a partial file under a real name (nor a temporary \
+            one: Ctrl-C or SIGTERM stops between two chunks, discards the \
+            file being written, and exits 130 or 143; a second one kills);
               - symbolic links are made last, and by default only those whose \
             target stays inside DIR (--symlinks=inside); --symlinks=none makes \
             none; --symlinks=all makes every one, for trusted archives only;
@@ -39,7 +41,8 @@ struct ExtractCommand: ArchiveCommand {
               ARCHIVE: N entries extracted to DIR, K skipped
             Exit status 0 when every selected entry was written, 1 when one \
             was skipped or bad or a PATTERN matches nothing, 2 when the archive \
-            cannot be read or DIR cannot be made or written.
+            cannot be read or DIR cannot be made or written, 130 (SIGINT) or \
+            143 (SIGTERM) when interrupted.
             """
     )
 
@@ -102,7 +105,8 @@ struct ExtractCommand: ArchiveCommand {
             overwrite: overwrite,
             symlinks: symlinks == .inside ? .inside : symlinks == .none ? .none : .all,
             preservesSpecialBits: preservePermissions, restoresModificationTimes: !noTimes,
-            exclude: excluded.map(NamePattern.init))
+            exclude: excluded.map(NamePattern.init), cancellation: Interruption.cancellation)
+        Interruption.install()
         let progress = ProgressLine(label: "zipls: extracting \(Diagnostics.escaped(self.archive))",
                                     totalBytes: selected.reduce(0) { $0 &+ $1.uncompressedSize },
                                     totalEntries: selected.count)
@@ -141,5 +145,10 @@ struct ExtractCommand: ArchiveCommand {
             try output.write(" skipped" as StaticString)
         }
         try output.write(byte: UInt8(ascii: "\n"))
+        if report.wasCancelled {
+            let cause = Interruption.status == .terminated ? "terminated (SIGTERM)" : "interrupted (SIGINT)"
+            try diagnostics.report("\(cause); the entry being written was discarded, the rest were not extracted",
+                                   status: Interruption.status ?? .interrupted)
+        }
     }
 }

@@ -7,6 +7,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemFiles
 
 /// Why standard output could not be written.
 enum OutputError: Error, Equatable {
@@ -225,26 +226,10 @@ final class OutputBuffer {
             collected.append(contentsOf: bytes)
             return
         }
-        guard var next = bytes.baseAddress else { return }
-        var left = bytes.count
-        while left > 0 {
-            let written = systemWrite(fileDescriptor, next, left)
-            if written > 0 {
-                next += written
-                left -= written
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else if written < 0 && errno == EPIPE {
-                throw .brokenPipe
-            } else {
-                throw .failed(errno: written < 0 ? errno : EIO)
-            }
+        do {
+            try FileDescriptorIO.writeAll(fileDescriptor, bytes)
+        } catch {
+            throw error.code == EPIPE ? .brokenPipe : .failed(errno: error.code)
         }
     }
-}
-
-/// `write(2)`, named apart from the buffer's own `write` methods.
-@inline(__always)
-func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, bytes, count)
 }

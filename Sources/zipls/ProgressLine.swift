@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemFiles
 
 /// A progress line on standard error, redrawn in place with `\r`, for work
 /// that takes a while.
@@ -78,9 +79,7 @@ final class ProgressLine {
 
     private func write(_ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return }
-            _ = systemWrite(fileDescriptor, base, bytes.count)  // best effort: it is only progress
-        }
+        // Best effort: it is only progress.
+        text.withUTF8 { bytes in _ = try? FileDescriptorIO.writeAll(fileDescriptor, UnsafeRawBufferPointer(bytes)) }
     }
 }

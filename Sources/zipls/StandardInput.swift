@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemFiles
 import ZipIndex
 
 /// `zipls COMMAND -`: the archive comes on standard input.
@@ -34,38 +35,41 @@ enum StandardInput {
             return .failure(.init("standard input is a terminal; pipe an archive in, or name a file"))
         }
         let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-        // O_TMPFILE is __O_TMPFILE | O_DIRECTORY, which Swift does not import.
-        let spool = Glibc.open(directory, 0o20_000_000 | O_DIRECTORY | O_RDWR | O_CLOEXEC, 0o600)
-        guard spool >= 0 else {
-            return .failure(.init("cannot make a temporary file in \(directory) to hold standard input: \(String(cString: strerror(errno)))"))
+        let directoryDescriptor = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        var spool: UnnamedFile
+        do throws(SystemError) {
+            guard directoryDescriptor >= 0 else { throw SystemError("open") }
+            spool = try UnnamedFile(in: directoryDescriptor, hint: "zipls-stdin", readable: true)
+        } catch {
+            if directoryDescriptor >= 0 { close(directoryDescriptor) }
+            return .failure(.init("cannot make a temporary file in \(directory) to hold standard input: \(error.message)"))
         }
-        defer { close(spool) }
+        // Never linked: where the file had to get a name, it loses it now.
+        spool.dropName()
+        close(directoryDescriptor)
         let cap = limit
         var total: UInt64 = 0
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
         defer { buffer.deallocate() }
-        // OutputBuffer writes through short writes and interruptions.
-        let spooled = OutputBuffer(fileDescriptor: spool)
-        do throws(OutputError) {
-            while true {
-                let count = read(STDIN_FILENO, buffer.baseAddress, buffer.count)
-                if count == 0 { break }
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return .failure(.init("reading standard input: \(String(cString: strerror(errno)))"))
-                }
-                total &+= UInt64(count)
-                guard total <= cap else {
-                    return .failure(.init("standard input is larger than \(cap) bytes (ZIPLS_STDIN_LIMIT); save it to a file and name that"))
-                }
-                try spooled.write(UnsafeRawBufferPointer(rebasing: buffer[0 ..< count]))
+        while true {
+            let count: Int
+            do {
+                count = try FileDescriptorIO.read(STDIN_FILENO, into: buffer)
+            } catch {
+                return .failure(.init("reading standard input: \(error.message)"))
             }
-            try spooled.flush()
-        } catch {
-            let code: CInt = if case .failed(let number) = error { number } else { EPIPE }
-            return .failure(.init("spooling standard input to \(directory): \(String(cString: strerror(code)))"))
+            if count == 0 { break }
+            total &+= UInt64(count)
+            guard total <= cap else {
+                return .failure(.init("standard input is larger than \(cap) bytes (ZIPLS_STDIN_LIMIT); save it to a file and name that"))
+            }
+            do {
+                try FileDescriptorIO.writeAll(spool.descriptor, UnsafeRawBufferPointer(rebasing: buffer[0 ..< count]))
+            } catch {
+                return .failure(.init("spooling standard input to \(directory): \(error.message)"))
+            }
         }
-        return Result { () throws(ZipError) in try ZipArchive(fileDescriptor: spool, limits: limits) }
+        return Result { () throws(ZipError) in try ZipArchive(fileDescriptor: spool.descriptor, limits: limits) }
             .mapError { StandardInputError($0.description) }
     }
 }

@@ -43,10 +43,13 @@ struct Zipls: ParsableCommand {
                   mismatch, corrupt data, unsupported method, encrypted),
                   or a named entry or a pattern was not found
               2   the archive cannot be read (no such file, not a zip
-                  archive, truncated, malformed structure), or stdout
-                  cannot be written
+                  archive, truncated, malformed structure), stdout cannot
+                  be written, or extract's directory cannot be made or
+                  written
               64  usage error: unknown option or command, missing or extra
                   argument
+              130 extract was interrupted (SIGINT; 143 for SIGTERM): what
+                  was written is complete
 
             zipls --version (or -V) prints the version.
             """,

@@ -329,4 +329,37 @@ struct ExtractionTests {
         FileManager.default.createFile(atPath: scratch.root + "/plainfile", contents: Data())
         expectZipError(.io) { _ = try ZipArchive(bytes: HandmadeArchive.build([Self.file("x")])).extract(to: scratch.root + "/plainfile") }
     }
+
+    /// Cancelled after the second entry: exactly the first two are there,
+    /// no link is made, the report says it stopped and is not complete.
+    @Test func cancellingStopsBeforeTheNextEntry() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let stop = Cancellation()
+        var options = ExtractionOptions()
+        options.cancellation = stop
+        let archive = try ZipArchive(bytes: HandmadeArchive.build([
+            Self.file("a"), Self.file("b"), Self.file("c"), Self.link("l", to: "a"),
+        ]))
+        var seen: [String] = []
+        let report = try archive.extract(to: scratch.destination, options: options) { step in
+            seen.append(step.entry.name)
+            if step.done == 2 { stop.cancel() }
+        }
+        #expect(report.wasCancelled && !report.isComplete)
+        #expect(report.written == 2 && report.problems.isEmpty)
+        #expect(seen == ["a", "b"])
+        #expect(scratch.tree() == ["a", "b"])
+    }
+
+    /// Cancelled before it starts: nothing is written, no entry is a problem.
+    @Test func aCancelledExtractionWritesNothing() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let stop = Cancellation()
+        stop.cancel()
+        let report = try scratch.extract([Self.file("a"), Self.directory("d/")], options: ExtractionOptions(cancellation: stop))
+        #expect(report.wasCancelled && report.written == 0 && report.problems.isEmpty)
+        #expect(scratch.tree() == [])
+    }
 }

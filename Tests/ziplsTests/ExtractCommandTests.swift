@@ -99,6 +99,105 @@ struct ExtractCommandTests {
         }
     }
 
+    /// libarchive's reading of the same archives: names, kinds, bytes,
+    /// link targets and file times equal to bsdtar's.
+    @Test(arguments: realArchives)
+    func namesBytesLinksAndTimesMatchBsdtar(_ fixture: String) throws {
+        try #require(ZiplsProcess.which("bsdtar") != nil, "bsdtar (libarchive-tools) is needed")
+        try ZiplsProcess.withTemporaryDirectory { directory in
+            let archive = Self.quoted(ZiplsProcess.fixture(fixture))
+            let ours = try Self.shell("\(Self.quoted(ZiplsProcess.executable)) extract \(archive) -d ours", in: directory)
+            #expect(ours.status == 0, "\(ours)")
+            let theirs = try Self.shell("mkdir bsdtar && bsdtar -xf \(archive) -C bsdtar", in: directory)
+            #expect(theirs.status == 0, "\(theirs)")
+            let mine = Self.tree(directory.path + "/ours")
+            let bsdtar = Self.tree(directory.path + "/bsdtar")
+            #expect(mine.keys.sorted() == bsdtar.keys.sorted(), "\(fixture)")
+            for (path, node) in mine {
+                guard let other = bsdtar[path] else { continue }
+                #expect(node.kind == other.kind && node.bytes == other.bytes && node.target == other.target,
+                        "\(fixture): \(path): ours \(node), bsdtar \(other)")
+                if node.kind == "f" { #expect(node.modified == other.modified, "\(fixture): \(path): ours \(node), bsdtar \(other)") }
+            }
+        }
+    }
+
+    /// Ctrl-C in the middle of a run: exit 130, a line saying so, every
+    /// file present is complete, and no temporary name is left, with
+    /// O_TMPFILE and on the path of a file system without it.
+    @Test(arguments: [false, true])
+    func anInterruptLeavesOnlyCompleteFiles(temporaryNames: Bool) throws {
+        let python = try #require(ZiplsProcess.python, "python3 is needed")
+        try ZiplsProcess.withTemporaryDirectory { directory in
+            // 48 entries of 8 MiB of zeros: 384 MiB to write, from 400 KB.
+            let made = try ZiplsProcess.run(python, ["-c", """
+                import sys, zipfile
+                with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+                    for i in range(48):
+                        z.writestr(f"part{i:02}.bin", bytes(8 << 20))
+                """, "zeros.zip"], in: directory)
+            #expect(made.status == 0, "\(made)")
+            let destination = directory.path + "/out"
+            let errPath = directory.path + "/stderr"
+            let environment = ProcessInfo.processInfo.environment
+                .merging(temporaryNames ? ["ZIPINDEX_NO_O_TMPFILE": "1"] : [:]) { $1 }
+            // posix_spawn with SIGINT unblocked and at its default: a child
+            // of Foundation's Process inherits the test runner's blocked mask.
+            let pid = try Self.spawn([ZiplsProcess.executable, "extract", directory.path + "/zeros.zip", "-d", destination,
+                                      "--max-ratio", "100000"], stderr: errPath, environment: environment)
+            // Interrupt once the first file is in place.
+            let start = ContinuousClock.now
+            var status: Int32 = 0
+            while (try? FileManager.default.contentsOfDirectory(atPath: destination))?
+                .contains(where: { !$0.hasPrefix(".") }) != true,
+                waitpid(pid, &status, WNOHANG) == 0, ContinuousClock.now - start < .seconds(30) {
+                usleep(500)
+            }
+            kill(pid, SIGINT)
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            let stderr = String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self)
+            #expect(status & 0x7F == 0 && (status >> 8) & 0xFF == 130, "status \(status): \(stderr)")
+            #expect(stderr.contains("interrupted (SIGINT); the entry being written was discarded"), "\(stderr)")
+            let left = try FileManager.default.contentsOfDirectory(atPath: destination).sorted()
+            #expect(!left.isEmpty && left.count < 48, "\(left)")
+            #expect(left.allSatisfy { !$0.hasPrefix(".") }, "a temporary name is left: \(left)")
+            for name in left {
+                let data = try #require(FileManager.default.contents(atPath: destination + "/" + name))
+                #expect(data.count == 8 << 20 && !data.contains(where: { $0 != 0 }), "\(name) is \(data.count) bytes")
+            }
+        }
+    }
+
+    /// Starts `arguments` with stdin and stdout on /dev/null, stderr to
+    /// `stderr`, every signal unblocked and SIGINT and SIGTERM at their
+    /// defaults; returns its pid.
+    static func spawn(_ arguments: [String], stderr: String, environment: [String: String]) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), defaults = sigset_t()
+        sigemptyset(&none)
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
+        try #require(result == 0, "posix_spawn: \(result)")
+        return pid
+    }
+
     @Test func theSummaryLineAndExitStatusTellWhatHappened() throws {
         try ZiplsProcess.withTemporaryDirectory { directory in
             let mixed = ZiplsProcess.fixture("mixed.zip")
