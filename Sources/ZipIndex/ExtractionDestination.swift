@@ -20,8 +20,19 @@ final class ExtractionDestination {
     let root: CInt
     /// The process's umask, read once.
     let umask: mode_t
-    /// The last parent directory opened, by its relative path.
-    private var cachedParent: (path: [String], descriptor: CInt)?
+    /// Directories opened below the root, by their relative path
+    /// (components joined with "/"): an entry's walk starts from its
+    /// deepest open ancestor, so a file in a directory met before costs no
+    /// `openat` on the way. Every descriptor was opened with `O_NOFOLLOW`
+    /// and stays bound to its directory whatever is renamed meanwhile.
+    private var openDirectories: [String: CInt] = [:]
+    /// How many directories stay open at most (file descriptors are a
+    /// limited resource of the user's process).
+    private static let openLimit = 64
+    /// Directories this run made (by descriptor, while open): nothing can
+    /// be in them that this run did not put there, so a missing child is
+    /// made without first trying to open it.
+    private var made: Set<CInt> = []
 
     init(path: String) throws(ZipError) {
         // `-d DIR` is created when missing, with its missing parents.
@@ -50,7 +61,7 @@ final class ExtractionDestination {
     }
 
     deinit {
-        if let cachedParent, cachedParent.descriptor != root { close(cachedParent.descriptor) }
+        for descriptor in openDirectories.values { close(descriptor) }
         close(root)
     }
 
@@ -74,34 +85,54 @@ final class ExtractionDestination {
     /// them) unless `create` is false. Never follows a symbolic link. The caller
     /// must not close it.
     func directory(_ components: ArraySlice<String>, create: Bool = true) throws(ZipError) -> CInt {
-        let path = Array(components)
-        if let cachedParent, cachedParent.path == path { return cachedParent.descriptor }
+        guard !components.isEmpty else { return root }
+        // The deepest ancestor already open (or the directory itself).
+        var depth = components.count
         var current = root
-        var walked: [String] = []
-        for component in components {
-            walked.append(component)
-            var next = openat(current, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            if next < 0, errno == ENOENT, create {
-                // A directory no entry describes gets what mkdir gives.
-                guard mkdirat(current, component, 0o777) == 0 || errno == EEXIST else {
-                    let code = errno
-                    if current != root { close(current) }
-                    throw Self.error("mkdir", walked.joined(separator: "/"), code: code)
-                }
+        var key = components.joined(separator: "/")
+        while depth > 0 {
+            if let descriptor = openDirectories[key] {
+                current = descriptor
+                break
+            }
+            depth -= 1
+            key = components.prefix(depth).joined(separator: "/")
+        }
+        var walked = key
+        for component in components.dropFirst(depth) {
+            walked = walked.isEmpty ? component : walked + "/" + component
+            var next: CInt = -1
+            var creating = false
+            if create, made.contains(current) {
+                creating = true
+            } else {
                 next = openat(current, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                creating = next < 0 && errno == ENOENT && create
             }
-            let code = errno
-            if current != root { close(current) }
+            if creating {
+                // A directory no entry describes gets what mkdir gives.
+                let madeHere = mkdirat(current, component, 0o777) == 0
+                guard madeHere || errno == EEXIST else { throw Self.error("mkdir", walked) }
+                next = openat(current, component, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                if madeHere, next >= 0 { made.insert(next) }
+            }
             guard next >= 0 else {
-                let why = code == ELOOP || code == ENOTDIR
-                    ? ZipError(.fileExists, detail: "\(walked.joined(separator: "/")) is not a directory (a file or a symbolic link is in the way)")
-                    : Self.error("open", walked.joined(separator: "/"), code: code)
-                throw why
+                throw errno == ELOOP || errno == ENOTDIR
+                    ? ZipError(.fileExists, detail: "\(walked) is not a directory (a file or a symbolic link is in the way)")
+                    : Self.error("open", walked)
             }
+            if openDirectories.count >= Self.openLimit {
+                // Archives are mostly in directory order: forgetting all
+                // at once costs little and keeps this simple.
+                for descriptor in openDirectories.values where descriptor != current {
+                    close(descriptor)
+                    made.remove(descriptor)
+                }
+                openDirectories = openDirectories.filter { $0.value == current }
+            }
+            openDirectories[walked] = next
             current = next
         }
-        if let cachedParent, cachedParent.descriptor != root { close(cachedParent.descriptor) }
-        cachedParent = (path, current)
         return current
     }
 
