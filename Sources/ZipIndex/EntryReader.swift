@@ -1,5 +1,3 @@
-import CZlib
-
 /// Reads one entry's data: finds it through the local header, decodes it,
 /// and checks its size and CRC-32 as the last bytes go by.
 ///
@@ -238,71 +236,15 @@ struct EntryReader {
         try verify(crc: crc, size: done)
     }
 
-    /// Raw deflate (APPNOTE 5.5) through zlib, `windowBits` −15.
+    /// Raw deflate (APPNOTE 5.5) through the build's ``Inflater``, with
+    /// zlib's verdict (``DeflateDecoding``).
     private func streamDeflated(offset: UInt64, length: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let declared = table.uncompressedSize(entry)
-        let inputSize = Int(min(UInt64(Self.chunkSize), max(length, 1)))
-        // One byte of room past the declared size detects a longer stream;
-        // `declared` comes from the archive and may be 2^64 - 1, hence the
-        // saturating add here and below.
-        let outputSize = Int(min(UInt64(Self.chunkSize), Self.plusOne(declared)))
-        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: inputSize, alignment: 16)
-        defer { input.deallocate() }
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: outputSize, alignment: 16)
-        defer { output.deallocate() }
-
-        var stream = z_stream()
-        guard czlib_inflate_init_raw(&stream) == Z_OK else {
-            throw ZipError(.corruptData, detail: "zlib could not start: \(stream.msg.map { String(cString: $0) } ?? "no memory")")
-        }
-        defer { inflateEnd(&stream) }
-
-        var readSoFar: UInt64 = 0
-        var produced: UInt64 = 0
-        var crc: UInt32 = 0
-        while true {
-            if stream.avail_in == 0 {
-                guard readSoFar < length else {
-                    throw ZipError(.corruptData, detail: "the compressed data (\(length) bytes) ends before the deflate stream does")
-                }
-                let piece = Int(min(UInt64(inputSize), length - readSoFar))
-                let chunk = UnsafeMutableRawBufferPointer(rebasing: input[0 ..< piece])
-                try source.read(into: chunk, at: offset + readSoFar)
-                readSoFar += UInt64(piece)
-                stream.next_in = chunk.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                stream.avail_in = uInt(piece)
-            }
-            // Leave room for one byte past the declared size, to detect it.
-            let allowed = declared - produced
-            let room = Int(min(UInt64(outputSize), Self.plusOne(allowed)))
-            stream.next_out = output.baseAddress?.assumingMemoryBound(to: Bytef.self)
-            stream.avail_out = uInt(room)
-            let inputBefore = stream.avail_in
-            let status = inflate(&stream, Z_NO_FLUSH)
-            let got = room - Int(stream.avail_out)
-            if UInt64(got) > allowed {
-                throw ZipError(.sizeMismatch, detail: "the data inflates to more than the declared \(declared) bytes")
-            }
-            if got > 0 {
-                let chunk = UnsafeRawBufferPointer(rebasing: output[0 ..< got])
-                crc = CRC32.update(crc, chunk)
-                produced += UInt64(got)
-                try body(chunk)
-            }
-            switch status {
-            case Z_STREAM_END:
-                try verify(crc: crc, size: produced)
-                return
-            case Z_OK:
-                continue
-            case Z_BUF_ERROR where got == 0 && inputBefore == stream.avail_in && stream.avail_in > 0:
-                throw ZipError(.corruptData, detail: "the deflate stream makes no progress")
-            case Z_BUF_ERROR:
-                continue  // needs more input: the loop reads it, or reports the end
-            default:
-                let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-                throw ZipError(.corruptData, detail: message)
-            }
-        }
+        let source = source
+        let (size, crc) = try DeflateDecoding.decode(length: length, declared: table.uncompressedSize(entry), crc32: record.crc32,
+                                                     chunkSize: Self.chunkSize,
+                                                     read: { (buffer, position) throws(ZipError) in
+                                                         try source.read(into: buffer, at: offset + position)
+                                                     }, body: body)
+        try verify(crc: crc, size: size)
     }
 }

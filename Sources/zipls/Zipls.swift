@@ -1,4 +1,5 @@
 import ArgumentParser
+import ZipIndex
 
 #if canImport(Glibc)
 import Glibc
@@ -53,7 +54,7 @@ struct Zipls: ParsableCommand {
 
             zipls --version (or -V) prints the version.
             """,
-        version: "zipls " + version,
+        version: versionLine,
         subcommands: [ListCommand.self, InfoCommand.self, TestCommand.self, CatCommand.self, FindCommand.self, ExtractCommand.self],
         defaultSubcommand: ListCommand.self
     )
@@ -65,7 +66,7 @@ struct Zipls: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         let arguments = CommandLine.arguments.dropFirst()
         if arguments.count == 1, arguments.first == "-V" || arguments.first == "--version" {
-            print("zipls \(version)")
+            print(versionLine)
             Glibc.exit(ExitStatus.success.rawValue)
         }
         if let word = arguments.first, looksLikeAnUnknownCommand(word) {
@@ -79,8 +80,12 @@ struct Zipls: ParsableCommand {
         main(nil)
     }
 
-    /// The version `--version` and `-V` print.
+    /// The version.
     static let version = "0.1.0"
+
+    /// What `--version` and `-V` print: the version and the inflate
+    /// library of this build (zlib, or ISA-L with the `ISAL` trait).
+    static var versionLine: String { "zipls \(version) (inflate: \(ZipArchive.inflateLibrary))" }
 
     /// Whether the first argument, which `zipls ARCHIVE` would take as an
     /// archive, is rather a mistyped or missing command (`zipls extract

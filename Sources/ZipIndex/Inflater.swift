@@ -1,0 +1,157 @@
+/// A raw deflate decoder (APPNOTE 5.5, RFC 1951): the one seam between
+/// reading an entry and the library that decodes it.
+///
+/// Two implementations sit behind it: ``ZlibInflater`` (always built) and
+/// ``ISALInflater`` (with the `ISAL` package trait, Intel's ISA-L).
+/// ``Inflater`` names the one the build reads with. The loop that drives a
+/// decoder, caps its output at the declared size and reports truncated or
+/// corrupt streams is ``decode(length:declared:chunkSize:read:body:)``,
+/// written once for both, so that they give the same verdicts.
+protocol InflateBackend: ~Copyable {
+    /// The decoder's name and version, for `zipls --version`.
+    static var name: String { get }
+
+    /// A decoder at the start of a stream.
+    init() throws(ZipError)
+
+    /// Decodes from `input` into `output`: how much input was taken, how
+    /// much output made, and whether the stream's last block ended.
+    /// Throws `.corruptData` for a stream that is not deflate.
+    mutating func inflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer)
+        throws(ZipError) -> (consumed: Int, produced: Int, finished: Bool)
+
+    /// The CRC-32 (ISO 3309, as zip uses it) of `bytes` continued from `crc`.
+    static func crc32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32
+}
+
+#if ISAL
+/// The decoder this build reads with.
+typealias Inflater = ISALInflater
+#else
+/// The decoder this build reads with.
+typealias Inflater = ZlibInflater
+#endif
+
+/// Decodes one entry's deflate data with the build's ``Inflater``, giving
+/// zlib's verdict whenever the data is not what the directory says.
+///
+/// A fast decoder may find a corrupt stream's fault at another point than
+/// zlib (ISA-L decodes ahead into a buffer of its own, so it can see a bad
+/// symbol before it hands over the byte that overflows the declared
+/// size), and it checks less: it decodes some streams zlib refuses (an
+/// invalid Huffman code set, say) to bytes that then fail the size or the
+/// CRC-32. Every other zip reader a user has decodes with zlib, and one
+/// reading means one verdict: so when the fast decoder fails, or its
+/// output is not `declared` bytes with CRC `crc32`, zlib decodes the
+/// stream again and its result stands (the caller checks it against the
+/// directory as always). Output already handed to `body` is not given
+/// twice: zlib's goes on from where the fast decoder's stopped (the bytes
+/// before are the same, a valid prefix decodes alike). This costs nothing
+/// on good data, where the fast decoder's result is final.
+enum DeflateDecoding {
+    static func decode(length: UInt64, declared: UInt64, crc32: UInt32, chunkSize: Int,
+                       read: (UnsafeMutableRawBufferPointer, UInt64) throws(ZipError) -> Void,
+                       body: (UnsafeRawBufferPointer) throws -> Void) throws -> (size: UInt64, crc: UInt32) {
+        #if ISAL
+        var delivered: UInt64 = 0
+        do {
+            var fast = try Inflater()
+            let result = try fast.decode(length: length, declared: declared, chunkSize: chunkSize, read: read) { chunk in
+                do { try body(chunk) } catch { throw ConsumerError(underlying: error) }
+                delivered += UInt64(chunk.count)
+            }
+            if result == (declared, crc32) { return result }
+        } catch let error as ConsumerError {
+            throw error.underlying
+        } catch let error as ZipError where error.code == .corruptData || error.code == .sizeMismatch {
+            // zlib's verdict, below.
+        }
+        var skip = delivered
+        var zlib = try ZlibInflater()
+        return try zlib.decode(length: length, declared: declared, chunkSize: chunkSize, read: read) { chunk in
+            guard UInt64(chunk.count) > skip else {
+                skip -= UInt64(chunk.count)
+                return
+            }
+            let rest = UnsafeRawBufferPointer(rebasing: chunk[Int(skip)...])
+            skip = 0
+            try body(rest)
+        }
+        #else
+        var inflater = try Inflater()
+        return try inflater.decode(length: length, declared: declared, chunkSize: chunkSize, read: read, body: body)
+        #endif
+    }
+
+    /// An error of the output's consumer, passed through untouched.
+    private struct ConsumerError: Error {
+        let underlying: any Error
+    }
+}
+
+extension InflateBackend where Self: ~Copyable {
+    /// Decodes one entry's `length` bytes of deflate data, fetched by
+    /// `read(buffer, offset)` (offset from the data's start), handing the
+    /// output to `body` in chunks and checking it against `declared`:
+    /// a stream that would make more is stopped at once (`.sizeMismatch`),
+    /// one that ends early or needs more than `length` bytes is
+    /// `.corruptData`. Returns the output's size and CRC-32; the caller
+    /// compares them with the directory.
+    mutating func decode(length: UInt64, declared: UInt64, chunkSize: Int,
+                         read: (UnsafeMutableRawBufferPointer, UInt64) throws(ZipError) -> Void,
+                         body: (UnsafeRawBufferPointer) throws -> Void) throws -> (size: UInt64, crc: UInt32) {
+        let inputSize = Int(min(UInt64(chunkSize), max(length, 1)))
+        // One byte of room past the declared size detects a longer stream;
+        // `declared` comes from the archive and may be 2^64 - 1, hence the
+        // saturating add here and below.
+        let outputSize = Int(min(UInt64(chunkSize), EntryReader.plusOne(declared)))
+        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: inputSize, alignment: 16)
+        defer { input.deallocate() }
+        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: outputSize, alignment: 16)
+        defer { output.deallocate() }
+
+        var readSoFar: UInt64 = 0
+        var produced: UInt64 = 0
+        var crc: UInt32 = 0
+        var pending = UnsafeRawBufferPointer(start: input.baseAddress, count: 0)
+        while true {
+            if pending.isEmpty, readSoFar < length {
+                let piece = Int(min(UInt64(inputSize), length - readSoFar))
+                let chunk = UnsafeMutableRawBufferPointer(rebasing: input[0 ..< piece])
+                try read(chunk, readSoFar)
+                readSoFar += UInt64(piece)
+                pending = UnsafeRawBufferPointer(chunk)
+            }
+            // Leave room for one byte past the declared size, to detect it.
+            let allowed = declared - produced
+            let room = Int(min(UInt64(outputSize), EntryReader.plusOne(allowed)))
+            let step = try inflate(pending, into: UnsafeMutableRawBufferPointer(rebasing: output[0 ..< room]))
+            pending = UnsafeRawBufferPointer(rebasing: pending[step.consumed...])
+            if UInt64(step.produced) > allowed {
+                throw ZipError(.sizeMismatch, detail: "the data inflates to more than the declared \(declared) bytes")
+            }
+            if step.produced > 0 {
+                let chunk = UnsafeRawBufferPointer(rebasing: output[0 ..< step.produced])
+                crc = Self.crc32(crc, chunk)
+                produced += UInt64(step.produced)
+                try body(chunk)
+            }
+            if step.finished { return (produced, crc) }
+            // A decoder may hold input and output of its own (ISA-L does):
+            // with all input given, it is called until it stops moving.
+            if step.produced == 0, step.consumed == 0 {
+                guard !pending.isEmpty else {
+                    throw ZipError(.corruptData, detail: "the compressed data (\(length) bytes) ends before the deflate stream does")
+                }
+                // Input to spare, room to write, and nothing moves.
+                throw ZipError(.corruptData, detail: "the deflate stream makes no progress")
+            }
+        }
+    }
+}
+
+extension ZipArchive {
+    /// The library that decodes deflate data and computes CRC-32 in this
+    /// build: "zlib 1.2.13", or "ISA-L igzip" with the `ISAL` trait.
+    public static var inflateLibrary: String { Inflater.name }
+}
