@@ -12,8 +12,12 @@ import PackageDescription
 let package = Package(
     name: "ZipIndexBenchmarks",
     platforms: [.macOS(.v15)],
+    traits: [
+        // Benchmarks the library's ISA-L inflate: `swift build -c release --traits ISAL`.
+        .trait(name: "ISAL", description: "Build ZipIndex with its ISAL trait (ISA-L inflate and CRC-32)"),
+    ],
     dependencies: [
-        .package(name: "ZipIndex", path: ".."),
+        .package(name: "ZipIndex", path: "..", traits: [.trait(name: "ISAL", condition: .when(traits: ["ISAL"]))]),
         .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],

@@ -12,12 +12,14 @@
 # Flags: -sanitize=fuzzer,address -O -g -swift-version 6, whole-module
 # (-wmo: a third of the time of batch mode here). A target is rebuilt
 # only when a source is newer than its binary (FORCE=1 rebuilds anyway).
-# SWIFTC overrides the compiler (default: swiftc on PATH).
+# SWIFTC overrides the compiler (default: swiftc on PATH). FUZZ_TRAITS=ISAL
+# builds with the ISA-L inflate backend (the package's ISAL trait) into
+# Fuzz/out-isal/.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-OUT=$ROOT/Fuzz/out
+OUT=$ROOT/Fuzz/out${FUZZ_TRAITS:+-$(tr 'A-Z' 'a-z' <<<"$FUZZ_TRAITS")}
 BIN=$OUT/bin
 mkdir -p "$BIN" "$OUT/build" "$OUT/module-cache"
 SWIFTC=${SWIFTC:-swiftc}
@@ -45,6 +47,11 @@ SYSTEM_SOURCES=("$ROOT"/Sources/SystemFiles/*.swift)
 # SwiftPM does, and let every target import it.
 SYSTEM=$OUT/build/SystemFiles
 FLAGS+=(-package-name zipindex -I "$SYSTEM" -L "$SYSTEM" -lSystemFiles)
+if [ "${FUZZ_TRAITS:-}" = ISAL ]; then
+    FLAGS+=(-D ISAL -I "$ROOT/Sources/CISAL" -lisal)
+elif [ -n "${FUZZ_TRAITS:-}" ]; then
+    echo "build.sh: unknown trait $FUZZ_TRAITS" >&2; exit 2
+fi
 
 # up_to_date BINARY SOURCE...: whether BINARY exists and is newer than every SOURCE.
 up_to_date() {

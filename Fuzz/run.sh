@@ -16,7 +16,8 @@
 # from its log.
 #
 # Environment: JOBS=N runs N libFuzzer workers per target (default 1);
-# FUZZ_FLAGS adds libFuzzer flags; FORCE=1 rebuilds the targets.
+# FUZZ_FLAGS adds libFuzzer flags; FORCE=1 rebuilds the targets;
+# FUZZ_TRAITS=ISAL builds and runs the ISA-L build in Fuzz/out-isal/.
 set -uo pipefail
 
 usage() { echo "usage: Fuzz/run.sh SECONDS [TARGET...]" >&2; exit 2; }
@@ -26,7 +27,7 @@ SECONDS_PER_TARGET=$1; shift
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-OUT=$ROOT/Fuzz/out
+OUT=$ROOT/Fuzz/out${FUZZ_TRAITS:+-$(tr 'A-Z' 'a-z' <<<"$FUZZ_TRAITS")}  # as build.sh
 
 if [ $# -gt 0 ]; then
     TARGETS=("$@")

@@ -152,5 +152,54 @@ func exerciseArchive(_ bytes: [UInt8], limits: ReadLimits) {
         case (.failure(let error), .success):
             violated("streamed read succeeded, whole read threw \(error)")
         }
+        #if ISAL
+        checkZlibVerdict(entry, of: archive, bytes: bytes, whole: whole)
+        #endif
     }
 }
+
+#if ISAL
+/// The ISA-L build's verdict on a deflated entry must be zlib's: the data
+/// decoded by zlib alone gives the same bytes, or the same error code.
+func checkZlibVerdict(_ entry: ZipEntry, of archive: ZipArchive, bytes: [UInt8], whole: Result<[UInt8], ZipError>) {
+    guard entry.method == .deflated else { return }
+    if case .failure(let error) = whole, ![.corruptData, .sizeMismatch, .checksumMismatch].contains(error.code) { return }
+    let reader = EntryReader(source: archive.storage.source, table: archive.storage.table, entry: entry.index,
+                             directoryOffset: archive.storage.location.directoryOffset, dataLimit: nil)
+    guard let (offset, length) = try? reader.dataRange() else { return }
+    var output: [UInt8] = []
+    enum Outcome { case data([UInt8]), failure(ZipError.Code) }
+    let zlib: Outcome
+    do {
+        var inflater = try ZlibInflater()
+        let (size, crc) = try inflater.decode(length: length, declared: entry.uncompressedSize, chunkSize: 256 * 1024,
+                                              read: { (buffer, position) throws(ZipError) in
+                                                  bytes.withUnsafeBytes { source in
+                                                      let start = Int(offset + position)
+                                                      buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start ..< start + buffer.count]))
+                                                  }
+                                              }, body: { output.append(contentsOf: $0) })
+        if size != entry.uncompressedSize {
+            zlib = .failure(.sizeMismatch)
+        } else if crc != entry.crc32 {
+            zlib = .failure(.checksumMismatch)
+        } else {
+            zlib = .data(output)
+        }
+    } catch let error as ZipError {
+        zlib = .failure(error.code)
+    } catch {
+        violated("zlib threw a non-ZipError: \(error)")
+    }
+    switch (whole, zlib) {
+    case (.success(let ours), .data(let theirs)):
+        if ours != theirs { violated("\(entry.name): ISA-L and zlib decode different bytes") }
+    case (.failure(let ours), .failure(let theirs)):
+        if ours.code != theirs { violated("\(entry.name): ISA-L build says \(ours.code), zlib \(theirs)") }
+    case (.success, .failure(let theirs)):
+        violated("\(entry.name): the ISA-L build reads what zlib refuses (\(theirs))")
+    case (.failure(let ours), .data):
+        violated("\(entry.name): the ISA-L build refuses (\(ours)) what zlib reads")
+    }
+}
+#endif

@@ -143,4 +143,35 @@ struct Zip64Tests {
         bytes.insert(contentsOf: fake.bytes, at: end)
         expectZipError(.invalidCentralDirectory) { _ = try ZipArchive(bytes: bytes) }
     }
+    /// An entry of 4 GiB + 4097 bytes (deflated zeros from Python's
+    /// zipfile, `Fixtures/make_large.py`): the 64-bit sizes, the inflate
+    /// loop past 2^32 output bytes and the CRC-32 over all of it, with the
+    /// build's inflate backend (zlib, or ISA-L with the `ISAL` trait).
+    @Test func anEntryLargerThan4GiBStreamsWholeAndChecksOut() throws {
+        let path = Fixture.path("large/deflated-4gib.zip")
+        if !FileManager.default.fileExists(atPath: path) {
+            let make = Process()
+            make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            make.arguments = ["python3", Fixture.path("make_large.py")]
+            try make.run()
+            make.waitUntilExit()
+            try #require(make.terminationStatus == 0, "Fixtures/make_large.py failed")
+        }
+        let archive = try ZipArchive(path: path, limits: .unlimited)
+        let entry = try #require(archive.entry(named: "zeros.bin"))
+        #expect(entry.uncompressedSize == (4 << 30) + 4097)
+        var total: UInt64 = 0
+        var nonZero = false
+        try archive.read(entry) { chunk in
+            total += UInt64(chunk.count)
+            if chunk.first != 0 || chunk.last != 0 { nonZero = true }
+        }
+        #expect(total == (4 << 30) + 4097)
+        #expect(!nonZero)
+        // A limit of 4 GiB refuses it before decoding: the 64-bit size is
+        // compared, not its low 32 bits (4097).
+        let limited = try ZipArchive(path: path, limits: ReadLimits(maximumEntrySize: 4 << 30))
+        let same = try #require(limited.entry(named: "zeros.bin"))
+        expectZipError(.limitExceeded) { _ = try limited.read(same) }
+    }
 }
