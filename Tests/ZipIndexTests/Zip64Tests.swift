@@ -20,7 +20,7 @@ struct Zip64Tests {
     @Test func moreThan65535EntriesAreAllIndexed() throws {
         let dir = try Fixture.scratch()
         let path = dir + "/many.zip"
-        try run(["python3", Fixture.path("make_large.py"), "--entries", "65537", path])
+        try run(["python3", Fixture.path("make_4gib.py"), "--entries", "65537", path])
         let archive = try ZipArchive(path: path)
         #expect(archive.isZip64)
         #expect(archive.count == 65_537)
@@ -34,7 +34,7 @@ struct Zip64Tests {
     @Test func infoZipCountModulo65536IsAccepted() throws {
         let dir = try Fixture.scratch()
         let path = dir + "/mod.zip"
-        try run(["python3", Fixture.path("make_large.py"), "--entries", "65537", "--mod65536", path])
+        try run(["python3", Fixture.path("make_4gib.py"), "--entries", "65537", "--mod65536", path])
         let archive = try ZipArchive(path: path)
         #expect(!archive.isZip64)
         #expect(archive.count == 65_537)
@@ -144,7 +144,7 @@ struct Zip64Tests {
         expectZipError(.invalidCentralDirectory) { _ = try ZipArchive(bytes: bytes) }
     }
     /// An entry of 4 GiB + 4097 bytes (deflated zeros from Python's
-    /// zipfile, `Fixtures/make_large.py`): the 64-bit sizes, the inflate
+    /// zipfile, `Fixtures/make_4gib.py`): the 64-bit sizes, the inflate
     /// loop past 2^32 output bytes and the CRC-32 over all of it, with the
     /// build's inflate backend (zlib, or ISA-L with the `ISAL` trait).
     @Test func anEntryLargerThan4GiBStreamsWholeAndChecksOut() throws {
@@ -152,10 +152,10 @@ struct Zip64Tests {
         if !FileManager.default.fileExists(atPath: path) {
             let make = Process()
             make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            make.arguments = ["python3", Fixture.path("make_large.py")]
+            make.arguments = ["python3", Fixture.path("make_4gib.py")]
             try make.run()
             make.waitUntilExit()
-            try #require(make.terminationStatus == 0, "Fixtures/make_large.py failed")
+            try #require(make.terminationStatus == 0, "Fixtures/make_4gib.py failed")
         }
         let archive = try ZipArchive(path: path, limits: .unlimited)
         let entry = try #require(archive.entry(named: "zeros.bin"))
