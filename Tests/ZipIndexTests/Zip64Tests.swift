@@ -20,7 +20,7 @@ struct Zip64Tests {
     @Test func moreThan65535EntriesAreAllIndexed() throws {
         let dir = try Fixture.scratch()
         let path = dir + "/many.zip"
-        try run(["python3", Fixture.path("make_4gib.py"), "--entries", "65537", path])
+        try run(["python3", Fixture.path("make_large.py"), "--entries", "65537", path])
         let archive = try ZipArchive(path: path)
         #expect(archive.isZip64)
         #expect(archive.count == 65_537)
@@ -34,7 +34,7 @@ struct Zip64Tests {
     @Test func infoZipCountModulo65536IsAccepted() throws {
         let dir = try Fixture.scratch()
         let path = dir + "/mod.zip"
-        try run(["python3", Fixture.path("make_4gib.py"), "--entries", "65537", "--mod65536", path])
+        try run(["python3", Fixture.path("make_large.py"), "--entries", "65537", "--mod65536", path])
         let archive = try ZipArchive(path: path)
         #expect(!archive.isZip64)
         #expect(archive.count == 65_537)
