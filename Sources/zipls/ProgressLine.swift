@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import SystemFiles
+import Synchronization
 
 /// A progress line on standard error, redrawn in place with `\r`, for work
 /// that takes a while.
@@ -14,16 +15,22 @@ import SystemFiles
 /// only once the work has run for half a second, so quick runs never
 /// flicker; then it is redrawn at most ten times a second. It is wiped
 /// before any error line and at the end, leaving the terminal as it was.
-final class ProgressLine {
+///
+/// Decoding threads count bytes into it (`zipls test -j`), so its state is
+/// behind a lock; when stderr is not a terminal, no call takes the lock.
+final class ProgressLine: Sendable {
     private let label: String
     private let totalBytes: UInt64
     private let totalEntries: Int
     private let enabled: Bool
     private let fileDescriptor: Int32
-    private var nextDraw: ContinuousClock.Instant
-    private var bytesDone: UInt64 = 0
-    private var entriesDone = 0
-    private var showing = false
+    private struct State {
+        var nextDraw: ContinuousClock.Instant
+        var bytesDone: UInt64 = 0
+        var entriesDone = 0
+        var showing = false
+    }
+    private let state: Mutex<State>
 
     private static let interval = Duration.milliseconds(100)
 
@@ -38,15 +45,17 @@ final class ProgressLine {
         self.totalEntries = totalEntries
         self.enabled = enabled
         self.fileDescriptor = fileDescriptor
-        nextDraw = ContinuousClock.now + delay
+        state = Mutex(State(nextDraw: ContinuousClock.now + delay))
     }
 
     /// Counts `bytes` more of data processed.
     @inline(__always)
     func advance(bytes: Int) {
         guard enabled else { return }
-        bytesDone &+= UInt64(bytes)
-        redrawIfDue()
+        state.withLock { state in
+            state.bytesDone &+= UInt64(bytes)
+            redrawIfDue(&state)
+        }
     }
 
     /// Counts one more entry finished; `remainingBytes` are the bytes of
@@ -54,27 +63,32 @@ final class ProgressLine {
     @inline(__always)
     func finishEntry(remainingBytes: UInt64 = 0) {
         guard enabled else { return }
-        entriesDone += 1
-        bytesDone &+= remainingBytes
-        redrawIfDue()
+        state.withLock { state in
+            state.entriesDone += 1
+            state.bytesDone &+= remainingBytes
+            redrawIfDue(&state)
+        }
     }
 
     /// Wipes the line, if it is showing.
     func clear() {
-        guard showing else { return }
-        showing = false
-        write("\r\u{1B}[K")
+        guard enabled else { return }
+        state.withLock { state in
+            guard state.showing else { return }
+            state.showing = false
+            write("\r\u{1B}[K")
+        }
     }
 
-    private func redrawIfDue() {
+    private func redrawIfDue(_ state: inout State) {
         let now = ContinuousClock.now
-        guard now >= nextDraw else { return }
-        nextDraw = now + Self.interval
+        guard now >= state.nextDraw else { return }
+        state.nextDraw = now + Self.interval
         let percent = totalBytes > 0
-            ? Int(Double(min(bytesDone, totalBytes)) * 100 / Double(totalBytes))
-            : totalEntries > 0 ? entriesDone * 100 / totalEntries : 100
-        showing = true
-        write("\r\u{1B}[K\(label): \(percent)% (\(entriesDone)/\(totalEntries) entries)")
+            ? Int(Double(min(state.bytesDone, totalBytes)) * 100 / Double(totalBytes))
+            : totalEntries > 0 ? state.entriesDone * 100 / totalEntries : 100
+        state.showing = true
+        write("\r\u{1B}[K\(label): \(percent)% (\(state.entriesDone)/\(totalEntries) entries)")
     }
 
     private func write(_ text: String) {

@@ -248,4 +248,21 @@ struct UnzipComparisonTests {
         }
         #expect(ours.stdout == theirs.stdout, "\(fixture)")
     }
+
+    /// `--jobs` changes how many entries are decoded at once, never what
+    /// is said: the same lines in the same order and the same status, on
+    /// archives with bad, hidden and overlapping entries.
+    @Test(arguments: ["mixed.zip", "crc-corrupt.zip", "crc-corrupt-stored.zip", "encrypted.zip", "bzip2.zip", "hostile/overlap-full.zip", "hostile/local-name-differs.zip",
+                      "hostile/go-r-quine.zip", "hostile/overlap-quoted.zip", "hostile/huge-declared-size.zip", "hostile/escaping-names.zip", "wheel-like.zip"])
+    func anyNumberOfJobsSaysTheSame(_ fixture: String) throws {
+        let one = try ZiplsProcess.zipls("test", "-v", "-j", "1", fixture)
+        #expect(one.status == 0 || one.status == 1, "\(fixture): \(one)")
+        for jobs in ["2", "5"] {
+            let many = try ZiplsProcess.zipls("test", "-v", "-j", jobs, fixture)
+            #expect(many.status == one.status && many.stdout == one.stdout && many.stderr == one.stderr,
+                    "\(fixture) -j \(jobs): \(many) against \(one)")
+        }
+        let zero = try ZiplsProcess.zipls("test", "-j", "0", fixture)
+        #expect(zero.status == 64 && zero.stderr.contains("--jobs must be at least 1"), "\(zero)")
+    }
 }

@@ -1,0 +1,130 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Synchronization
+import SystemFiles
+
+extension ZipArchive {
+    /// Reads each of `entries` to its end with every check that
+    /// ``read(_:chunks:)`` makes (local header, data descriptor, size,
+    /// CRC-32), on up to `concurrency` threads, and hands each verdict to
+    /// `result` in the order of `entries`, on the calling thread: nil for
+    /// a good entry, else its ``ZipError``.
+    ///
+    /// Entries are independent, so they are decoded in parallel: the
+    /// calling thread works too, and the others are plain threads for the
+    /// length of the call. Memory stays bounded: no thread runs more than a
+    /// few thousand entries ahead of the last verdict handed over, and each
+    /// decodes one entry at a time.
+    ///
+    /// - Parameters:
+    ///   - concurrency: how many threads decode, the calling one included;
+    ///     nil for one per processor online. 1 decodes on the calling
+    ///     thread alone.
+    ///   - progress: called with the size of each decoded chunk, from any
+    ///     of the threads, as the work goes (for a progress line).
+    ///   - result: called once per entry, in order. If it throws, the other
+    ///     threads stop and the error is rethrown.
+    public func verify(_ entries: [ZipEntry], concurrency: Int? = nil,
+                       progress: (@Sendable (Int) -> Void)? = nil,
+                       result: (ZipEntry, ZipError?) throws -> Void) rethrows {
+        let threads = max(1, min(concurrency ?? WorkerThreads.processorCount, entries.count))
+        guard threads > 1 else {
+            for entry in entries { try result(entry, verdict(entry, progress: progress)) }
+            return
+        }
+        let job = VerificationJob(archive: self, entries: entries, progress: progress)
+        var workers = WorkerThreads(count: threads - 1) { _ in job.work() }
+        defer {
+            job.stop()
+            workers.join()
+        }
+        var delivered = 0
+        while delivered < entries.count {
+            if let ready = job.take(delivered) {
+                try result(entries[delivered], ready)
+                delivered += 1
+                job.delivered(delivered)
+            } else if !job.workOne() {
+                // Everything is claimed and the next verdict is still being
+                // made by another thread: wait a little for it.
+                usleep(50)
+            }
+        }
+    }
+
+    /// One entry's verdict: read to the end and checked.
+    func verdict(_ entry: ZipEntry, progress: (@Sendable (Int) -> Void)?) -> ZipError? {
+        do {
+            try read(entry) { chunk in progress?(chunk.count) }
+            return nil
+        } catch let error as ZipError {
+            return error
+        } catch {
+            return ZipError(.io, entry: entry.name, detail: "\(error)")  // unreachable: the handler does not throw
+        }
+    }
+}
+
+/// The state shared by the threads of one ``ZipArchive/verify(_:concurrency:progress:result:)``.
+private final class VerificationJob: Sendable {
+    let archive: ZipArchive
+    let entries: [ZipEntry]
+    let progress: (@Sendable (Int) -> Void)?
+    /// The next entry to claim.
+    private let next = Atomic<Int>(0)
+    /// How many verdicts the caller has taken.
+    private let taken = Atomic<Int>(0)
+    private let stopped = Atomic<Bool>(false)
+    /// Verdicts made and not yet taken, by entry position.
+    private let verdicts = Mutex<[Int: ZipError?]>([:])
+    /// How far past the last verdict taken a thread may claim: bounds the
+    /// verdicts held.
+    private static let window = 4096
+
+    init(archive: ZipArchive, entries: [ZipEntry], progress: (@Sendable (Int) -> Void)?) {
+        self.archive = archive
+        self.entries = entries
+        self.progress = progress
+    }
+
+    /// A worker thread's loop.
+    func work() {
+        while !stopped.load(ordering: .relaxed) {
+            if workOne() { continue }
+            if next.load(ordering: .relaxed) >= entries.count { return }
+            usleep(50)  // too far ahead of the caller: let it catch up
+        }
+    }
+
+    /// Claims and checks one entry; false when there is none to claim now.
+    func workOne() -> Bool {
+        var position = next.load(ordering: .relaxed)
+        while true {
+            guard position < entries.count, position < taken.load(ordering: .relaxed) + Self.window,
+                  !stopped.load(ordering: .relaxed) else { return false }
+            let (exchanged, original) = next.compareExchange(expected: position, desired: position + 1,
+                                                             ordering: .relaxed)
+            if exchanged { break }
+            position = original
+        }
+        let verdict = archive.verdict(entries[position], progress: progress)
+        verdicts.withLock { $0[position] = .some(verdict) }
+        return true
+    }
+
+    /// The verdict of the entry at `position`, if it is made.
+    func take(_ position: Int) -> ZipError?? {
+        verdicts.withLock { $0.removeValue(forKey: position) }
+    }
+
+    func delivered(_ count: Int) {
+        taken.store(count, ordering: .relaxed)
+    }
+
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+    }
+}
