@@ -124,9 +124,10 @@ final class FileTable: Sendable {
             // during it: the walk streams through memory.
             var index = NameIndex(expectedCount: count)
             for entry in 0 ..< count {
-                let name = nameBytes(entry)
+                // The name is needed only when a slot's tag matches: a
+                // duplicate, or one collision in 256.
                 index.insert(hash: hashes[entry], id: UInt32(entry)) { other in
-                    Self.bytesEqual(nameBytes(Int(other)), name)
+                    Self.bytesEqual(nameBytes(Int(other)), nameBytes(entry))
                 }
             }
             let built = UnsafeMutablePointer<NameIndex>.allocate(capacity: 1)

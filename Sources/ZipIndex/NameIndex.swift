@@ -19,7 +19,9 @@ struct NameIndex: ~Copyable {
     init(expectedCount count: Int) {
         capacity = max(count + count / 3 + 1, 4)
         tags = TableBuffer(repeating: 0, count: capacity)
-        ids = TableBuffer(repeating: 0, count: capacity)
+        // An id is read only where its tag is not 0, and a tag is set only
+        // together with its id: the ids need no zeros.
+        ids = TableBuffer(unfilledCount: capacity)
     }
 
     /// The bytes this index holds, from its buffers' capacities.

@@ -52,6 +52,16 @@ struct TableBuffer<Element: BitwiseCopyable>: ~Copyable {
         self.count = count
     }
 
+    /// A buffer of `count` elements whose values are left as `malloc` gave
+    /// them, for a caller that writes every element before it reads it
+    /// (the name index's ids, behind their tags): filling them first is a
+    /// pass over memory for nothing. The elements are plain bits, so any
+    /// value is a valid one; indices stay bounds-checked.
+    init(unfilledCount count: Int) {
+        self.init(capacity: count)
+        self.count = count
+    }
+
     deinit {
         free(base)
     }
@@ -77,6 +87,9 @@ struct TableBuffer<Element: BitwiseCopyable>: ~Copyable {
         count += 1
     }
 
+    /// Out of line: inlined into the parse loop, the allocation and copy
+    /// it almost never runs cost that loop registers on every entry.
+    @inline(never)
     private mutating func grow(to minimum: Int) {
         let newCapacity = max(minimum, capacity * 2)
         let newBase = Self.allocate(newCapacity)
