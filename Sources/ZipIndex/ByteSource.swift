@@ -70,6 +70,12 @@ final class ByteSource: Sendable {
         storage = .file(descriptor: fd)
     }
 
+    /// Whether reads are system calls (a file), not copies from memory.
+    var isFile: Bool {
+        if case .file = storage { return true }
+        return false
+    }
+
     init(bytes: [UInt8]) {
         storage = .memory(bytes)
         size = UInt64(bytes.count)

@@ -7,6 +7,8 @@
 /// bomb cannot make us produce more than the directory promised.
 struct EntryReader {
     static let chunkSize = 256 * 1024
+    /// Stored data up to this size is handed over from the read window.
+    static let windowedData: UInt64 = 64 << 10
 
     let source: ByteSource
     let table: FileTable
@@ -16,6 +18,27 @@ struct EntryReader {
     /// Where the entry's data must end (the next local header), when
     /// overlapping entries are refused.
     let dataLimit: UInt64?
+    /// Reads of the local record go through this window when there is one
+    /// (a small entry, or a thread checking many), else straight to the file.
+    var window: ReadWindow? = nil
+
+    private func fetch(count: Int, at offset: UInt64) throws(ZipError) -> [UInt8] {
+        if let window { return try window.read(count: count, at: offset) }
+        return try source.read(count: count, at: offset)
+    }
+
+    /// `body` over the bytes at `offset`: in the window when there is one
+    /// (no copy), else read into an array.
+    private func withFetched<R>(count: Int, at offset: UInt64,
+                                _ body: (UnsafeRawBufferPointer) throws(ZipError) -> R) throws(ZipError) -> R {
+        if let window { return try window.withBytes(count: count, at: offset, body) }
+        return try source.read(count: count, at: offset).withBytes(body)
+    }
+
+    private func fetch(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(ZipError) {
+        if let window { return try window.read(into: buffer, at: offset) }
+        try source.read(into: buffer, at: offset)
+    }
 
     private var record: EntryRecord { table.records[entry] }
 
@@ -55,19 +78,16 @@ struct EntryReader {
         guard want >= LocalFileHeader.fixedLength else {
             throw ZipError(.invalidLocalHeader, offset: headerOffset, detail: "the local header lies past the end of the file")
         }
-        var bytes = try source.read(count: want, at: headerOffset)
-        let header = try bytes.withBytes { (raw) throws(ZipError) in
+        let header = try withFetched(count: want, at: headerOffset) { (raw) throws(ZipError) in
             var cursor = ByteCursor(raw, fileOffset: headerOffset)
             return try LocalFileHeader(&cursor)
         }
-        if header.length > want {
-            guard UInt64(header.length) <= available else {
-                throw ZipError(.invalidLocalHeader, offset: headerOffset, detail: "the local name and extra field run past the end of the file")
-            }
-            bytes = try source.read(count: header.length, at: headerOffset)
+        guard UInt64(header.length) <= available else {
+            throw ZipError(.invalidLocalHeader, offset: headerOffset, detail: "the local name and extra field run past the end of the file")
         }
         let centralUnicodePath = record.info.contains(.unicodePathField) ? try centralUnicodePathField() : nil
-        try bytes.withBytes { (raw) throws(ZipError) in
+        // From the window, this is the bytes just parsed, not another read.
+        try withFetched(count: header.length, at: headerOffset) { (raw) throws(ZipError) in
             let nameEnd = LocalFileHeader.fixedLength + header.nameLength
             let name = UnsafeRawBufferPointer(rebasing: raw[LocalFileHeader.fixedLength ..< nameEnd])
             let extra = UnsafeRawBufferPointer(rebasing: raw[nameEnd ..< header.length])
@@ -105,8 +125,7 @@ struct EntryReader {
     /// and returns its length.
     private func checkDataDescriptor(at offset: UInt64) throws(ZipError) -> Int {
         let count = Int(min(UInt64(DataDescriptor.maximumLength), source.size - offset))
-        let bytes = try source.read(count: count, at: offset)
-        return try bytes.withBytes { (raw) throws(ZipError) in
+        return try withFetched(count: count, at: offset) { (raw) throws(ZipError) in
             try DataDescriptor.verify(raw, crc32: record.crc32, compressedSize: table.compressedSize(entry),
                                       uncompressedSize: table.uncompressedSize(entry), at: offset)
         }
@@ -174,7 +193,7 @@ struct EntryReader {
         if record.method == CompressionMethod.stored.rawValue {
             try checkStoredSize(length)
             // The length is bounded by the file size, checked in dataRange().
-            let bytes = try source.read(count: Int(length), at: offset)
+            let bytes = try fetch(count: Int(length), at: offset)
             try verify(crc: bytes.withUnsafeBytes { CRC32.checksum($0) }, size: length)
             return bytes
         }
@@ -220,6 +239,18 @@ struct EntryReader {
 
     private func streamStored(offset: UInt64, length: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         try checkStoredSize(length)
+        if let window, length <= Self.windowedData {
+            // A small stored entry: its bytes are in the window already,
+            // handed over from there (then checked, as every chunk is).
+            var failure: (any Error)?
+            let crc = try window.withBytes(count: Int(length), at: offset) { (bytes) throws(ZipError) in
+                do { try body(bytes) } catch { failure = error }
+                return CRC32.checksum(bytes)
+            }
+            if let failure { throw failure }
+            try verify(crc: crc, size: length)
+            return
+        }
         let size = Int(min(UInt64(Self.chunkSize), max(length, 1)))
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
         defer { buffer.deallocate() }
@@ -228,7 +259,7 @@ struct EntryReader {
         while done < length {
             let piece = Int(min(UInt64(size), length - done))
             let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0 ..< piece])
-            try source.read(into: chunk, at: offset + done)
+            try fetch(into: chunk, at: offset + done)
             crc = CRC32.update(crc, UnsafeRawBufferPointer(chunk))
             done += UInt64(piece)
             try body(UnsafeRawBufferPointer(chunk))
@@ -239,11 +270,10 @@ struct EntryReader {
     /// Raw deflate (APPNOTE 5.5) through the build's ``Inflater``, with
     /// zlib's verdict (``DeflateDecoding``).
     private func streamDeflated(offset: UInt64, length: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let source = source
         let (size, crc) = try DeflateDecoding.decode(length: length, declared: table.uncompressedSize(entry), crc32: record.crc32,
                                                      chunkSize: Self.chunkSize,
                                                      read: { (buffer, position) throws(ZipError) in
-                                                         try source.read(into: buffer, at: offset + position)
+                                                         try fetch(into: buffer, at: offset + position)
                                                      }, body: body)
         try verify(crc: crc, size: size)
     }

@@ -32,7 +32,8 @@ extension ZipArchive {
                        result: (ZipEntry, ZipError?) throws -> Void) rethrows {
         let threads = max(1, min(concurrency ?? WorkerThreads.processorCount, entries.count))
         guard threads > 1 else {
-            for entry in entries { try result(entry, verdict(entry, progress: progress)) }
+            let window = readWindow()
+            for entry in entries { try result(entry, verdict(entry, window: window, progress: progress)) }
             return
         }
         let job = VerificationJob(archive: self, entries: entries, progress: progress)
@@ -42,12 +43,13 @@ extension ZipArchive {
             workers.join()
         }
         var delivered = 0
+        let window = readWindow()
         while delivered < entries.count {
             if let ready = job.take(delivered) {
                 try result(entries[delivered], ready)
                 delivered += 1
                 job.delivered(delivered)
-            } else if !job.workOne() {
+            } else if !job.workOne(window: window) {
                 // Everything is claimed and the next verdict is still being
                 // made by another thread: wait a little for it.
                 usleep(50)
@@ -55,10 +57,16 @@ extension ZipArchive {
         }
     }
 
+    /// One thread's window onto the file: neighbouring small entries come
+    /// with one read (nil for an archive in memory).
+    func readWindow() -> ReadWindow? {
+        storage.source.isFile ? ReadWindow(source: storage.source, capacity: 1 << 20) : nil
+    }
+
     /// One entry's verdict: read to the end and checked.
-    func verdict(_ entry: ZipEntry, progress: (@Sendable (Int) -> Void)?) -> ZipError? {
+    func verdict(_ entry: ZipEntry, window: ReadWindow?, progress: (@Sendable (Int) -> Void)?) -> ZipError? {
         do {
-            try read(entry) { chunk in progress?(chunk.count) }
+            try read(entry, window: window) { chunk in progress?(chunk.count) }
             return nil
         } catch let error as ZipError {
             return error
@@ -92,15 +100,16 @@ private final class VerificationJob: Sendable {
 
     /// A worker thread's loop.
     func work() {
+        let window = archive.readWindow()
         while !stopped.load(ordering: .relaxed) {
-            if workOne() { continue }
+            if workOne(window: window) { continue }
             if next.load(ordering: .relaxed) >= entries.count { return }
             usleep(50)  // too far ahead of the caller: let it catch up
         }
     }
 
     /// Claims and checks one entry; false when there is none to claim now.
-    func workOne() -> Bool {
+    func workOne(window: ReadWindow?) -> Bool {
         var position = next.load(ordering: .relaxed)
         while true {
             guard position < entries.count, position < taken.load(ordering: .relaxed) + Self.window,
@@ -110,7 +119,7 @@ private final class VerificationJob: Sendable {
             if exchanged { break }
             position = original
         }
-        let verdict = archive.verdict(entries[position], progress: progress)
+        let verdict = archive.verdict(entries[position], window: window, progress: progress)
         verdicts.withLock { $0[position] = .some(verdict) }
         return true
     }

@@ -246,8 +246,16 @@ public struct ZipArchive: Sendable {
     ///
     /// - Throws: ``ZipError``, or whatever `body` throws.
     public func read(_ entry: ZipEntry, chunks body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try read(entry, window: nil, chunks: body)
+    }
+
+    /// ``read(_:chunks:)`` through `window` (a thread's, for many entries),
+    /// or, when nil, a window of its own for a small entry.
+    func read(_ entry: ZipEntry, window: ReadWindow?, chunks body: (UnsafeRawBufferPointer) throws -> Void) throws {
         do {
-            try verifiedReader(for: entry).stream(body)
+            var reader = try verifiedReader(for: entry)
+            if let window { reader.window = window }
+            try reader.stream(body)
         } catch let error as ZipError {
             throw error.naming(entry.name)
         }
@@ -310,11 +318,21 @@ public struct ZipArchive: Sendable {
     /// directory and the data descriptor (``EntryReader/dataRange()``),
     /// and verifies the size and CRC-32 as the data goes by.
     private func verifiedReader(for entry: ZipEntry) throws(ZipError) -> EntryReader {
-        let reader = try reader(for: entry)
+        var reader = try reader(for: entry)
         try reader.checkDecodable()
         try admit(entry)
+        // A small entry's local record (header, name, extra field, data,
+        // descriptor) comes with one read instead of three or four.
+        let record = UInt64(LocalFileHeader.fixedLength + storage.table.nameRange(entry.index).count
+                            + EntryReader.usualExtraLength + DataDescriptor.maximumLength)
+        if storage.source.isFile, record < Self.smallRecord, entry.compressedSize <= Self.smallRecord - record {
+            reader.window = ReadWindow(source: storage.source, capacity: Int(record + entry.compressedSize))
+        }
         return reader
     }
+
+    /// The largest local record read whole at once: 64 KiB.
+    static let smallRecord: UInt64 = 64 << 10
 
     /// A reader for `entry`. Only data reads need the overlap limit, which
     /// may sort every local header offset on first use.

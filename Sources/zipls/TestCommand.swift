@@ -100,6 +100,9 @@ struct TestCommand: ArchiveCommand {
         let truncating = Set(structure?.truncatingDescriptors ?? [])
 
         // Decoded on every core (or --jobs), reported in archive order.
+        // The options are read once: an argument-parser property costs a
+        // generic lookup per access, which per entry is most of the work.
+        let verbose = verbose, jobs = jobs
         var bad = Set<Int>()
         do {
             try archive.verify(selected.map { entries[$0] }, concurrency: jobs,
