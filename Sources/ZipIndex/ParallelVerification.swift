@@ -66,7 +66,13 @@ extension ZipArchive {
     /// One entry's verdict: read to the end and checked.
     func verdict(_ entry: ZipEntry, window: ReadWindow?, progress: (@Sendable (Int) -> Void)?) -> ZipError? {
         do {
-            try read(entry, window: window) { chunk in progress?(chunk.count) }
+            // Unwrapped once: an optional closure called per chunk is
+            // copied (retained and released) at each call.
+            if let progress {
+                try read(entry, window: window) { chunk in progress(chunk.count) }
+            } else {
+                try read(entry, window: window) { _ in }
+            }
             return nil
         } catch let error as ZipError {
             return error

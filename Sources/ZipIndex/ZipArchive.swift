@@ -253,9 +253,7 @@ public struct ZipArchive: Sendable {
     /// or, when nil, a window of its own for a small entry.
     func read(_ entry: ZipEntry, window: ReadWindow?, chunks body: (UnsafeRawBufferPointer) throws -> Void) throws {
         do {
-            var reader = try verifiedReader(for: entry)
-            if let window { reader.window = window }
-            try reader.stream(body)
+            try verifiedReader(for: entry, window: window).stream(body)
         } catch let error as ZipError {
             throw error.naming(entry.name)
         }
@@ -317,10 +315,14 @@ public struct ZipArchive: Sendable {
     /// reader then checks the overlap, the local header against the
     /// directory and the data descriptor (``EntryReader/dataRange()``),
     /// and verifies the size and CRC-32 as the data goes by.
-    private func verifiedReader(for entry: ZipEntry) throws(ZipError) -> EntryReader {
+    private func verifiedReader(for entry: ZipEntry, window: ReadWindow? = nil) throws(ZipError) -> EntryReader {
         var reader = try reader(for: entry)
         try reader.checkDecodable()
         try admit(entry)
+        if let window {
+            reader.window = window
+            return reader
+        }
         // A small entry's local record (header, name, extra field, data,
         // descriptor) comes with one read instead of three or four.
         let record = UInt64(LocalFileHeader.fixedLength + storage.table.nameRange(entry.index).count

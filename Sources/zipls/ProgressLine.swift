@@ -48,6 +48,10 @@ final class ProgressLine: Sendable {
         state = Mutex(State(nextDraw: ContinuousClock.now + delay))
     }
 
+    /// Whether the line can show at all (stderr is a terminal): when not,
+    /// callers need not count for it.
+    var isEnabled: Bool { enabled }
+
     /// Counts `bytes` more of data processed.
     @inline(__always)
     func advance(bytes: Int) {

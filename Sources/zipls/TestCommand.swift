@@ -105,8 +105,9 @@ struct TestCommand: ArchiveCommand {
         let verbose = verbose, jobs = jobs
         var bad = Set<Int>()
         do {
-            try archive.verify(selected.map { entries[$0] }, concurrency: jobs,
-                               progress: { progress.advance(bytes: $0) }) { entry, error in
+            var counting: (@Sendable (Int) -> Void)?
+            if progress.isEnabled { counting = { @Sendable bytes in progress.advance(bytes: bytes) } }
+            try archive.verify(selected.map { entries[$0] }, concurrency: jobs, progress: counting) { entry, error in
                 if let error {
                     // A read error of an archive that opened (even an I/O
                     // error or a truncated entry) is a bad entry: exit 1, not 2.
