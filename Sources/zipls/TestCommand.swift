@@ -37,7 +37,8 @@ struct TestCommand: ArchiveCommand {
             matches nothing. When the PATTERNs match no entry at all, only that \
             is reported (on stderr): there is no summary line.
 
-            Entries are decoded on every processor at once (--jobs N to \
+            Entries are decoded on every processor at once when they average \
+            1 KiB or more compressed (--jobs N to \
             choose); the output and the exit status are the same for any N.
 
             When stderr is a terminal and the work takes more than half a \

@@ -55,6 +55,14 @@ struct ParallelVerificationTests {
         #expect(UInt64(bytes.load(ordering: .relaxed)) >= good)
     }
 
+    /// Left to choose (`concurrency: nil`), it gives the same verdicts.
+    @Test func theAutomaticChoiceGivesTheSameVerdicts() throws {
+        let archive = try Self.makeArchive()
+        var codes: [ZipError.Code?] = []
+        archive.verify(Array(archive.entries)) { _, error in codes.append(error?.code) }
+        #expect(codes == Self.expected(archive))
+    }
+
     struct Stop: Error {}
 
     @Test func anErrorFromTheHandlerStopsTheWorkAndIsRethrown() throws {
