@@ -23,48 +23,42 @@ final class ReadWindow {
 
     deinit { buffer.deallocate() }
 
-    /// Fills `destination` with the bytes at `offset`, from the window when
-    /// it holds them; else a read of up to the window's size refills it
-    /// from `offset` (a read of more than 64 KiB goes straight to the
-    /// file). Errors are the source's own.
+    /// Fills `destination` with the bytes at `offset`, from the window
+    /// (refilled if need be), or straight from the file for a read the
+    /// window does not take. Errors are the source's own.
     func read(into destination: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(ZipError) {
-        guard destination.count > 0, let target = destination.baseAddress, let base = buffer.baseAddress else { return }
-        if !covers(offset, destination.count) {
-            // Large reads (a big entry's data) go straight to the file:
-            // through the window they would only be copied once more.
-            guard destination.count <= min(buffer.count, 64 << 10), offset < source.size else {
-                try source.read(into: destination, at: offset)
-                return
-            }
-            let length = Int(min(UInt64(buffer.count), source.size - offset))
-            guard length >= destination.count else {
-                try source.read(into: destination, at: offset)  // past the end: the source says how
-                return
-            }
-            try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0 ..< length]), at: offset)
-            start = offset
-            count = length
+        guard destination.count > 0, let target = destination.baseAddress else { return }
+        if let bytes = try windowed(offset, destination.count) {
+            target.copyMemory(from: bytes, byteCount: destination.count)
+        } else {
+            try source.read(into: destination, at: offset)
         }
-        // In range: covers() or the refill above checked it.
-        target.copyMemory(from: base + Int(offset - start), byteCount: destination.count)
     }
 
-    /// Calls `body` with the `count` bytes at `offset`, in the window
-    /// (refilled if need be): no copy, no allocation. Only for `count` up
-    /// to 64 KiB and the window's size; else they are read into an array.
+    /// Calls `body` with the `count` bytes at `offset`: in the window (no
+    /// copy, no allocation) when it takes them, else read into an array.
     func withBytes<R>(count: Int, at offset: UInt64,
                       _ body: (UnsafeRawBufferPointer) throws(ZipError) -> R) throws(ZipError) -> R {
-        guard count <= min(buffer.count, 64 << 10), let base = buffer.baseAddress else {
-            return try read(count: count, at: offset).withBytes(body)
-        }
-        if !covers(offset, count) {
-            let length = offset < source.size ? Int(min(UInt64(buffer.count), source.size - offset)) : 0
-            guard length >= count else { return try read(count: count, at: offset).withBytes(body) }  // the source's error
-            try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0 ..< length]), at: offset)
+        if let bytes = try windowed(offset, count) { return try body(UnsafeRawBufferPointer(start: bytes, count: count)) }
+        return try source.read(count: count, at: offset).withBytes(body)
+    }
+
+    /// Where the `length` bytes at `offset` are in the window, refilling it
+    /// from `offset` if need be; nil for a read it does not take: more
+    /// than 64 KiB (a big entry's data would only be copied once more), or
+    /// one running past the end of the file (the source then says how).
+    private func windowed(_ offset: UInt64, _ length: Int) throws(ZipError) -> UnsafeRawPointer? {
+        guard let base = buffer.baseAddress, length <= min(buffer.count, 64 << 10) else { return nil }
+        if !covers(offset, length) {
+            guard offset < source.size else { return nil }
+            let fill = Int(min(UInt64(buffer.count), source.size - offset))
+            guard fill >= length else { return nil }
+            try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0 ..< fill]), at: offset)
             start = offset
-            self.count = length
+            count = fill
         }
-        return try body(UnsafeRawBufferPointer(start: base + Int(offset - start), count: count))
+        // In range: covers() or the refill above checked it.
+        return UnsafeRawPointer(base + Int(offset - start))
     }
 
     /// Reads `count` bytes at `offset` into a new array.
