@@ -43,18 +43,9 @@ struct ISALInflater: InflateBackend, ~Copyable {
     }
 
     static func crc32(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        guard var base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return crc }
-        var value = crc
-        var left = bytes.count
-        // ISA-L's length is 64-bit, but keep pieces of a size every
-        // implementation handles.
-        while left > 0 {
-            let piece = min(left, 1 << 30)
-            value = crc32_gzip_refl(value, base, UInt64(piece))
-            base += piece
-            left -= piece
-        }
-        return value
+        // ISA-L's length is 64-bit: one call, however large the buffer.
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return crc }
+        return crc32_gzip_refl(crc, base, UInt64(bytes.count))
     }
 }
 #endif
