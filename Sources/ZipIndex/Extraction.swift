@@ -40,11 +40,20 @@ public struct ExtractionOptions: Sendable, Hashable {
     /// Stops the extraction when cancelled (see ``Cancellation``); nil
     /// runs it to the end.
     public var cancellation: Cancellation?
+    /// How many threads write entries, the calling one included; nil for
+    /// one per processor online. When one entry's file is another's
+    /// directory (`a`, then `a/b`), the outcome depends on their order, and
+    /// the entries are written one after another whatever this says. The
+    /// report, the progress calls and the files are the same for any
+    /// number.
+    public var concurrency: Int?
 
     public init(overwrite: Bool = false, symlinks: Symlinks = .inside, preservesSpecialBits: Bool = false,
                 restoresModificationTimes: Bool = true, caseInsensitiveDestination: Bool? = nil,
-                include: [NamePattern] = [], exclude: [NamePattern] = [], cancellation: Cancellation? = nil) {
+                include: [NamePattern] = [], exclude: [NamePattern] = [], cancellation: Cancellation? = nil,
+                concurrency: Int? = nil) {
         self.cancellation = cancellation
+        self.concurrency = concurrency
         self.include = include
         self.exclude = exclude
         self.overwrite = overwrite
@@ -131,10 +140,33 @@ extension ZipArchive {
                 && !options.exclude.contains { $0.matches(entry) }
         }
         let plan = run.plan(chosen, caseInsensitive: caseInsensitive)
-        for (done, step) in plan.enumerated() {
-            run.perform(step)
-            if run.report.wasCancelled { break }
-            progress?(ExtractionProgress(entry: step.entry, done: done + 1, total: plan.count))
+        let threads = ExtractionRun.threads(for: plan, wanted: options.concurrency, caseInsensitive: caseInsensitive)
+        if threads <= 1 {
+            let writer = ExtractionWriter(archive: self, destination: destination, options: options, window: readWindow())
+            for (done, step) in plan.enumerated() {
+                run.record(step, writer.write(step))
+                if run.report.wasCancelled { break }
+                progress?(ExtractionProgress(entry: step.entry, done: done + 1, total: plan.count))
+            }
+        } else {
+            // Each thread walks from the root with its own open directories;
+            // the outcomes are recorded in archive order on this thread, so
+            // the report and the progress calls are those of one thread.
+            // After a cancellation the other threads' outcomes are still
+            // recorded: what they wrote is whole, and counted.
+            let root = destination.root, umask = destination.umask
+            OrderedParallelWork.run(
+                count: plan.count, threads: threads, batch: 8,
+                state: {
+                    ExtractionWriter(archive: self, destination: ExtractionDestination(borrowing: root, umask: umask),
+                                     options: options, window: self.readWindow())
+                },
+                work: { writer, position in writer.write(plan[position]) },
+                deliver: { position, outcome in
+                    run.record(plan[position], outcome)
+                    if case .cancelled = outcome { return }
+                    progress?(ExtractionProgress(entry: plan[position].entry, done: position + 1, total: plan.count))
+                })
         }
         run.finish()
         return run.report
@@ -142,10 +174,23 @@ extension ZipArchive {
 }
 
 /// One entry's place at the destination.
-struct ExtractionStep {
+struct ExtractionStep: Sendable {
     let entry: ZipEntry
+    /// The safe relative path, and its components.
+    let path: String
     let components: [String]
-    var path: String { components.joined(separator: "/") }
+}
+
+/// What writing one step did; recorded by ``ExtractionRun/record(_:_:)``
+/// in archive order.
+enum ExtractionOutcome: Sendable {
+    case file(bytes: UInt64)
+    case directory(mode: mode_t, modified: timespec?)
+    /// A symbolic link, made last by ``ExtractionRun/finish()``.
+    case symlink(modified: timespec?)
+    case problem(ZipError)
+    /// Not written: the extraction was cancelled first.
+    case cancelled
 }
 
 /// The state of one ``ZipArchive/extract(_:to:options:progress:)`` call.
@@ -182,7 +227,7 @@ struct ExtractionRun {
                 continue
             }
             taken[key] = entry
-            steps.append(ExtractionStep(entry: entry, components: path.split(separator: "/").map(String.init)))
+            steps.append(ExtractionStep(entry: entry, path: path, components: path.split(separator: "/").map(String.init)))
         }
         return steps
     }
@@ -200,67 +245,46 @@ struct ExtractionRun {
         return reasons.joined(separator: "; ")
     }
 
-    mutating func perform(_ step: ExtractionStep) {
-        let entry = step.entry
-        if options.cancellation?.isCancelled == true {
+    /// Records what writing `step` did, in archive order.
+    mutating func record(_ step: ExtractionStep, _ outcome: ExtractionOutcome) {
+        switch outcome {
+        case .file(let bytes):
+            report.written += 1
+            report.bytesWritten &+= bytes
+        case .directory(let mode, let modified):
+            directories.append((step.components, mode, modified))
+            report.written += 1
+        case .symlink(let modified):
+            pendingLinks.append((step, modified))
+        case .problem(let error):
+            problem(step.entry, error)
+        case .cancelled:
             report.wasCancelled = true
-            return
-        }
-        do throws(ZipError) {
-            let parent = try destination.directory(step.components.dropLast())
-            let name = step.components[step.components.count - 1]
-            let modified = options.restoresModificationTimes ? modificationTime(entry) : nil
-            if entry.isDirectory {
-                try destination.makeDirectory(in: parent, name: name, path: step.path)
-                directories.append((step.components, directoryMode(entry), modified))
-                report.written += 1
-            } else if entry.isSymlink {
-                // Made last: no file or directory of this run goes through
-                // one, and one in the way of a directory fails, not the other.
-                pendingLinks.append((step, modified))
-            } else {
-                var written: UInt64?
-                let cancellation = options.cancellation
-                try destination.writeFile(in: parent, name: name, path: step.path, mode: fileMode(entry),
-                                          modified: modified, overwrite: options.overwrite) { (fd) throws(ZipError) in
-                    written = try Self.copy(entry, of: archive, to: fd, path: step.path, cancellation: cancellation)
-                    return written != nil
-                }
-                guard let written else {
-                    report.wasCancelled = true
-                    return
-                }
-                report.written += 1
-                report.bytesWritten &+= written
-            }
-        } catch {
-            problem(entry, error.naming(entry.name))
         }
     }
 
-    /// Streams the entry's verified data into `fd`: the bytes written, or
-    /// nil if `cancellation` stopped it.
-    private static func copy(_ entry: ZipEntry, of archive: ZipArchive, to fd: CInt, path: String,
-                             cancellation: Cancellation?) throws(ZipError) -> UInt64? {
-        var total: UInt64 = 0
-        do {
-            try archive.read(entry) { chunk in
-                if let cancellation, cancellation.isCancelled { throw Stopped() }
-                do throws(SystemError) {
-                    try FileDescriptorIO.writeAll(fd, chunk)
-                } catch {
-                    throw ExtractionDestination.error(error, path)
-                }
-                total &+= UInt64(chunk.count)
+    /// How many threads write `plan`: one when asked, when there is little
+    /// to share, or when one step's file is another step's directory (the
+    /// order of the two then decides which fails). Links are made last in
+    /// any case, so only regular files count here.
+    static func threads(for plan: [ExtractionStep], wanted: Int?, caseInsensitive: Bool) -> Int {
+        let threads = min(wanted ?? WorkerThreads.processorCount, plan.count)
+        guard threads > 1, wanted != nil || plan.count >= 16 else { return 1 }
+        func key(_ path: Substring) -> Substring { caseInsensitive ? Substring(path.lowercased()) : path }
+        // Every directory some step needs: a parent already met has its
+        // ancestors in the set too, so most steps cost one lookup.
+        var directories = Set<Substring>()
+        for step in plan {
+            var parent = step.path[...]
+            while let slash = parent.lastIndex(of: "/") {
+                parent = parent[..<slash]
+                guard directories.insert(key(parent)).inserted else { break }
             }
-        } catch let error as ZipError {
-            throw error
-        } catch is Stopped {
-            return nil
-        } catch {
-            throw ZipError(.io, detail: "\(path): \(error)")
         }
-        return total
+        for step in plan where !step.entry.isDirectory && !step.entry.isSymlink {
+            if directories.contains(key(step.path[...])) { return 1 }
+        }
+        return threads
     }
 
     private mutating func makeSymlink(_ step: ExtractionStep, modified: timespec?) throws(ZipError) {
@@ -297,9 +321,6 @@ struct ExtractionRun {
     /// Makes the symbolic links, checks every one again once all exist (a
     /// later link can make an earlier one lead outside), then finishes
     /// directories deepest first.
-    /// Thrown out of the read's chunk handler to stop it on cancellation.
-    private struct Stopped: Error {}
-
     mutating func finish() {
         for (step, modified) in pendingLinks where !report.wasCancelled {
             do throws(ZipError) {
@@ -331,6 +352,73 @@ struct ExtractionRun {
     private mutating func problem(_ entry: ZipEntry, _ error: ZipError) {
         report.problems.append(ExtractionReport.Problem(entry: entry.index, error: error))
     }
+}
+
+/// Writes single steps: one per thread, each with its own walk of the
+/// destination and its own window onto the archive.
+struct ExtractionWriter {
+    let archive: ZipArchive
+    let destination: ExtractionDestination
+    let options: ExtractionOptions
+    let window: ReadWindow?
+
+    /// Writes one step (a file is written and linked; a directory made; a
+    /// link left for last) and says what it did.
+    func write(_ step: ExtractionStep) -> ExtractionOutcome {
+        let entry = step.entry
+        if options.cancellation?.isCancelled == true { return .cancelled }
+        do throws(ZipError) {
+            let parent = try destination.directory(step.components.dropLast())
+            let name = step.components[step.components.count - 1]
+            let modified = options.restoresModificationTimes ? modificationTime(entry) : nil
+            if entry.isDirectory {
+                try destination.makeDirectory(in: parent, name: name, path: step.path)
+                return .directory(mode: directoryMode(entry), modified: modified)
+            }
+            if entry.isSymlink {
+                // Made last: no file or directory of this run goes through
+                // one, and one in the way of a directory fails, not the other.
+                return .symlink(modified: modified)
+            }
+            var written: UInt64?
+            try destination.writeFile(in: parent, name: name, path: step.path, mode: fileMode(entry),
+                                      modified: modified, overwrite: options.overwrite) { (fd) throws(ZipError) in
+                written = try copy(entry, to: fd, path: step.path)
+                return written != nil
+            }
+            return written.map { .file(bytes: $0) } ?? .cancelled
+        } catch {
+            return .problem(error.naming(entry.name))
+        }
+    }
+
+    /// Streams the entry's verified data into `fd`: the bytes written, or
+    /// nil if the extraction was cancelled meanwhile.
+    private func copy(_ entry: ZipEntry, to fd: CInt, path: String) throws(ZipError) -> UInt64? {
+        var total: UInt64 = 0
+        let cancellation = options.cancellation
+        do {
+            try archive.read(entry, window: window) { chunk in
+                if let cancellation, cancellation.isCancelled { throw Stopped() }
+                do throws(SystemError) {
+                    try FileDescriptorIO.writeAll(fd, chunk)
+                } catch {
+                    throw ExtractionDestination.error(error, path)
+                }
+                total &+= UInt64(chunk.count)
+            }
+        } catch let error as ZipError {
+            throw error
+        } catch is Stopped {
+            return nil
+        } catch {
+            throw ZipError(.io, detail: "\(path): \(error)")
+        }
+        return total
+    }
+
+    /// Thrown out of the read's chunk handler to stop it on cancellation.
+    private struct Stopped: Error {}
 
     /// Permission bits from the Unix mode (APPNOTE 4.4.15), without
     /// setuid, setgid and sticky unless asked, masked by the umask.

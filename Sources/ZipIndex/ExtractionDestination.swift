@@ -18,6 +18,9 @@ final class ExtractionDestination {
     /// The destination's own descriptor; the user chose it, so it may be a
     /// symbolic link itself.
     let root: CInt
+    /// Whether `root` is closed with this value: not when it is another
+    /// destination's, borrowed by a thread of a parallel extraction.
+    private let ownsRoot: Bool
     /// The process's umask, read once.
     let umask: mode_t
     /// Directories opened below the root, by their relative path
@@ -40,7 +43,17 @@ final class ExtractionDestination {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw Self.error("open", path) }
         root = fd
+        ownsRoot = true
         umask = Self.currentUmask()
+    }
+
+    /// A second walker of the same destination, for another thread: it
+    /// opens its own directories and uses `root`, which its owner keeps
+    /// open for longer than this value lives.
+    init(borrowing root: CInt, umask: mode_t) {
+        self.root = root
+        self.umask = umask
+        ownsRoot = false
     }
 
     /// The umask, from /proc/self/status where Linux shows it (since 4.7):
@@ -62,7 +75,7 @@ final class ExtractionDestination {
 
     deinit {
         for descriptor in openDirectories.values { close(descriptor) }
-        close(root)
+        if ownsRoot { close(root) }
     }
 
     static func error(_ operation: String, _ path: String, code: CInt = errno) -> ZipError {

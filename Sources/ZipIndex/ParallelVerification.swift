@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import Synchronization
 import SystemFiles
 
 extension ZipArchive {
@@ -46,27 +45,11 @@ extension ZipArchive {
             for entry in entries { try result(entry, verdict(entry, window: window, progress: progress)) }
             return
         }
-        let job = VerificationJob(archive: self, entries: entries, progress: progress)
-        var workers = WorkerThreads(count: threads - 1) { _ in job.work() }
-        defer {
-            job.stop()
-            workers.join()
-        }
-        var delivered = 0
-        let window = readWindow()
-        while delivered < entries.count {
-            if let batch = job.take(delivered) {
-                for verdict in batch {
-                    try result(entries[delivered], verdict)
-                    delivered += 1
-                }
-                job.delivered(delivered)
-            } else if !job.workOne(window: window) {
-                // Everything is claimed and the next verdict is still being
-                // made by another thread: wait a little for it.
-                usleep(50)
-            }
-        }
+        try OrderedParallelWork.run(
+            count: entries.count, threads: threads, batch: 64,
+            state: { self.readWindow() },
+            work: { window, position in self.verdict(entries[position], window: window, progress: progress) },
+            deliver: { position, verdict in try result(entries[position], verdict) })
     }
 
     /// The average compressed entry size from which an automatic
@@ -95,78 +78,5 @@ extension ZipArchive {
         } catch {
             return ZipError(.io, entry: entry.name, detail: "\(error)")  // unreachable: the handler does not throw
         }
-    }
-}
-
-/// The state shared by the threads of one ``ZipArchive/verify(_:concurrency:progress:result:)``.
-private final class VerificationJob: Sendable {
-    let archive: ZipArchive
-    let entries: [ZipEntry]
-    let progress: (@Sendable (Int) -> Void)?
-    /// The next entry to claim.
-    private let next = Atomic<Int>(0)
-    /// How many verdicts the caller has taken.
-    private let taken = Atomic<Int>(0)
-    private let stopped = Atomic<Bool>(false)
-    /// Batches of verdicts made and not yet taken, by the position of
-    /// their first entry.
-    private let verdicts = Mutex<[Int: [ZipError?]]>([:])
-    /// How far past the last verdict taken a thread may claim: bounds the
-    /// verdicts held.
-    private static let window = 4096
-    /// Entries are claimed and their verdicts published this many at a
-    /// time: per entry, the claim and the lock cost more than checking a
-    /// small stored entry. Every batch starts at a multiple of it.
-    private static let batch = 64
-
-    init(archive: ZipArchive, entries: [ZipEntry], progress: (@Sendable (Int) -> Void)?) {
-        self.archive = archive
-        self.entries = entries
-        self.progress = progress
-    }
-
-    /// A worker thread's loop.
-    func work() {
-        let window = archive.readWindow()
-        while !stopped.load(ordering: .relaxed) {
-            if workOne(window: window) { continue }
-            if next.load(ordering: .relaxed) >= entries.count { return }
-            usleep(50)  // too far ahead of the caller: let it catch up
-        }
-    }
-
-    /// Claims and checks one batch of entries; false when there is none to
-    /// claim now.
-    func workOne(window: ReadWindow?) -> Bool {
-        var position = next.load(ordering: .relaxed)
-        while true {
-            guard position < entries.count, position < taken.load(ordering: .relaxed) + Self.window,
-                  !stopped.load(ordering: .relaxed) else { return false }
-            let end = min(position + Self.batch, entries.count)
-            let (exchanged, original) = next.compareExchange(expected: position, desired: end, ordering: .relaxed)
-            if exchanged { break }
-            position = original
-        }
-        let end = min(position + Self.batch, entries.count)
-        var made: [ZipError?] = []
-        made.reserveCapacity(end - position)
-        for index in position ..< end {
-            made.append(archive.verdict(entries[index], window: window, progress: progress))
-        }
-        verdicts.withLock { $0[position] = made }
-        return true
-    }
-
-    /// The batch of verdicts starting at `position`, if it is made.
-    func take(_ position: Int) -> [ZipError?]? {
-        verdicts.withLock { $0.removeValue(forKey: position) }
-    }
-
-    func delivered(_ count: Int) {
-        taken.store(count, ordering: .relaxed)
-    }
-
-    func stop() {
-        stopped.store(true, ordering: .relaxed)
     }
 }

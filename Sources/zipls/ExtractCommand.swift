@@ -34,6 +34,10 @@ struct ExtractCommand: ArchiveCommand {
             else the MS-DOS time read as local time, as unzip does; \
             directories get theirs after their contents;
               - the read limits apply: --max-size, --max-total, --max-ratio.
+            Entries are written on every processor at once (--jobs N to \
+            choose); the files, the messages and the exit status are the same \
+            for any N. Where one entry's file is another's directory, the \
+            order decides which fails, and they are written one at a time.
             Each problem is one line on stderr (when stderr is a terminal and \
             the work takes over half a second, a progress line is shown there); \
             stdout gets one summary line:
@@ -83,7 +87,16 @@ struct ExtractCommand: ArchiveCommand {
     @Option(help: ArgumentHelp("Largest compression ratio an entry may declare (default 1100).", valueName: "ratio"))
     var maxRatio: UInt64?
 
+    @Option(name: [.customShort("j"), .long], help: ArgumentHelp(
+        "Write N entries at a time (default: one per processor). The result is the same for any N.",
+        valueName: "n"))
+    var jobs: Int?
+
     var archivePath: String { archive }
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1.") }
+    }
 
     var limits: ReadLimits {
         var limits = ReadLimits.default
@@ -105,7 +118,8 @@ struct ExtractCommand: ArchiveCommand {
             overwrite: overwrite,
             symlinks: symlinks == .inside ? .inside : symlinks == .none ? .none : .all,
             preservesSpecialBits: preservePermissions, restoresModificationTimes: !noTimes,
-            exclude: excluded.map(NamePattern.init), cancellation: Interruption.cancellation)
+            exclude: excluded.map(NamePattern.init), cancellation: Interruption.cancellation,
+            concurrency: jobs)
         Interruption.install()
         let progress = ProgressLine(label: "zipls: extracting \(Diagnostics.escaped(self.archive))",
                                     totalBytes: selected.reduce(0) { $0 &+ $1.uncompressedSize },

@@ -73,8 +73,8 @@ enum ZiplsProcess {
         let temporary = FileManager.default.temporaryDirectory
         let outURL = temporary.appendingPathComponent("zipls-test-\(UUID().uuidString).out")
         let errURL = temporary.appendingPathComponent("zipls-test-\(UUID().uuidString).err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         defer {
             try? FileManager.default.removeItem(at: outURL)
             try? FileManager.default.removeItem(at: errURL)
