@@ -19,8 +19,8 @@
 # Needs: Swift 6.1+, cc, zlib, python3 (pyenv 3.11.7 and 3.13.0), and for the
 # peers golang-1.19-go, libzip-dev and unzip (apt). A peer whose toolchain is
 # missing is skipped with the reason in the report, as are zipbench
-# subcommands that do not exist yet (invalidate, gh103200) and zipls when the
-# root package does not build it.
+# subcommands that do not exist yet (invalidate, gh103200), zipls when the
+# root package does not build it and the ISA-L rows without libisal-dev.
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -52,6 +52,21 @@ for product in zipbench zipindex-once zipfoundation-bench; do
     swift build -c release --package-path "$BENCH" --product "$product" 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" >&2 || true
     test -x "$BENCH/.build/release/$product" || { echo "compare.sh: $product did not build" >&2; exit 1; }
 done
+
+# zipbench again with ZipIndex's ISAL trait (ISA-L inflate and CRC-32), in a
+# scratch path of its own so that it never replaces the default build above.
+# Without libisal-dev it does not build: its rows are skipped with the reason.
+ZIPBENCH_ISAL=""
+ZIPBENCH_ISAL_WHY=""
+say "building zipbench with the ISAL trait (release, .build-isal)"
+if swift build -c release --package-path "$BENCH" --product zipbench --traits ISAL \
+        --scratch-path "$BENCH/.build-isal" >"$RESULTS/zipbench-isal-build.log" 2>&1 \
+        && [ -x "$BENCH/.build-isal/release/zipbench" ]; then
+    ZIPBENCH_ISAL="$BENCH/.build-isal/release/zipbench"
+else
+    ZIPBENCH_ISAL_WHY="zipbench does not build with --traits ISAL (apt-get install libisal-dev): $(grep -m1 'error' "$RESULTS/zipbench-isal-build.log" || tail -1 "$RESULTS/zipbench-isal-build.log")"
+    say "$ZIPBENCH_ISAL_WHY (skipping the ISA-L rows)"
+fi
 
 say "building the C floor"
 make -s -C "$BENCH/floor" >&2
@@ -177,6 +192,7 @@ fi
 COMMAND="compare.sh"
 [ "$QUICK" = 0 ] || COMMAND="compare.sh --quick"
 ARGS=(--output "$OUT" --plot "$PLOT" --zipls "$ZIPLS" --zipls-static "$ZIPLS_STATIC" --zipls-why "$ZIPLS_WHY"
+      --zipbench-isal "$ZIPBENCH_ISAL" --zipbench-isal-why "$ZIPBENCH_ISAL_WHY"
       --package-benchmark "$PB_MD"
       --python311 "$PY311" --python313 "$PY313" --command "$COMMAND")
 if [ "$QUICK" = 1 ]; then ARGS+=(--quick); fi
