@@ -172,7 +172,7 @@ func checkZlibVerdict(_ entry: ZipEntry, of archive: ZipArchive, bytes: [UInt8],
     let zlib: Outcome
     do {
         var inflater = try ZlibInflater()
-        let (size, crc) = try inflater.decode(length: length, declared: entry.uncompressedSize, chunkSize: 256 * 1024,
+        let (size, crc) = try inflater.decode(length: length, declared: entry.uncompressedSize, chunkSize: 256 * 1024, buffers: nil,
                                               read: { (buffer, position) throws(ZipError) in
                                                   bytes.withUnsafeBytes { source in
                                                       let start = Int(offset + position)

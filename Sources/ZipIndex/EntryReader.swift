@@ -271,7 +271,7 @@ struct EntryReader {
     /// zlib's verdict (``DeflateDecoding``).
     private func streamDeflated(offset: UInt64, length: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let (size, crc) = try DeflateDecoding.decode(length: length, declared: table.uncompressedSize(entry), crc32: record.crc32,
-                                                     chunkSize: Self.chunkSize,
+                                                     chunkSize: Self.chunkSize, cache: window?.inflaters,
                                                      read: { (buffer, position) throws(ZipError) in
                                                          try fetch(into: buffer, at: offset + position)
                                                      }, body: body)

@@ -18,6 +18,11 @@ struct ISALInflater: InflateBackend, ~Copyable {
         state.pointee.crc_flag = UInt32(ISAL_DEFLATE)  // raw deflate, no wrapper, no checksum of its own
     }
 
+    mutating func reset() {
+        isal_inflate_reset(state)
+        state.pointee.crc_flag = UInt32(ISAL_DEFLATE)
+    }
+
     deinit {
         state.deallocate()
     }

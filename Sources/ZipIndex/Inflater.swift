@@ -14,6 +14,10 @@ protocol InflateBackend: ~Copyable {
     /// A decoder at the start of a stream.
     init() throws(ZipError)
 
+    /// Back to the start of a stream, keeping what was allocated: for the
+    /// next entry (after this one decoded to its end).
+    mutating func reset()
+
     /// Decodes from `input` into `output`: how much input was taken, how
     /// much output made, and whether the stream's last block ended.
     /// Throws `.corruptData` for a stream that is not deflate.
@@ -49,18 +53,22 @@ typealias Inflater = ZlibInflater
 /// before are the same, a valid prefix decodes alike). This costs nothing
 /// on good data, where the fast decoder's result is final.
 enum DeflateDecoding {
-    static func decode(length: UInt64, declared: UInt64, crc32: UInt32, chunkSize: Int,
+    static func decode(length: UInt64, declared: UInt64, crc32: UInt32, chunkSize: Int, cache: InflaterCache?,
                        read: (UnsafeMutableRawBufferPointer, UInt64) throws(ZipError) -> Void,
                        body: (UnsafeRawBufferPointer) throws -> Void) throws -> (size: UInt64, crc: UInt32) {
         #if ISAL
         var delivered: UInt64 = 0
         do {
-            var fast = try Inflater()
-            let result = try fast.decode(length: length, declared: declared, chunkSize: chunkSize, read: read) { chunk in
+            var fast = try cache?.takeInflater() ?? Inflater()
+            let result = try fast.decode(length: length, declared: declared, chunkSize: chunkSize, buffers: cache,
+                                         read: read) { chunk in
                 do { try body(chunk) } catch { throw ConsumerError(underlying: error) }
                 delivered += UInt64(chunk.count)
             }
-            if result == (declared, crc32) { return result }
+            if result == (declared, crc32) {
+                cache?.keep(fast)
+                return result
+            }
         } catch let error as ConsumerError {
             throw error.underlying
         } catch let error as ZipError where error.code == .corruptData || error.code == .sizeMismatch {
@@ -68,7 +76,7 @@ enum DeflateDecoding {
         }
         var skip = delivered
         var zlib = try ZlibInflater()
-        return try zlib.decode(length: length, declared: declared, chunkSize: chunkSize, read: read) { chunk in
+        return try zlib.decode(length: length, declared: declared, chunkSize: chunkSize, buffers: cache, read: read) { chunk in
             guard UInt64(chunk.count) > skip else {
                 skip -= UInt64(chunk.count)
                 return
@@ -78,8 +86,11 @@ enum DeflateDecoding {
             try body(rest)
         }
         #else
-        var inflater = try Inflater()
-        return try inflater.decode(length: length, declared: declared, chunkSize: chunkSize, read: read, body: body)
+        var inflater = try cache?.takeInflater() ?? Inflater()
+        let result = try inflater.decode(length: length, declared: declared, chunkSize: chunkSize, buffers: cache,
+                                         read: read, body: body)
+        cache?.keep(inflater)
+        return result
         #endif
     }
 
@@ -97,7 +108,7 @@ extension InflateBackend where Self: ~Copyable {
     /// one that ends early or needs more than `length` bytes is
     /// `.corruptData`. Returns the output's size and CRC-32; the caller
     /// compares them with the directory.
-    mutating func decode(length: UInt64, declared: UInt64, chunkSize: Int,
+    mutating func decode(length: UInt64, declared: UInt64, chunkSize: Int, buffers: InflaterCache?,
                          read: (UnsafeMutableRawBufferPointer, UInt64) throws(ZipError) -> Void,
                          body: (UnsafeRawBufferPointer) throws -> Void) throws -> (size: UInt64, crc: UInt32) {
         let inputSize = Int(min(UInt64(chunkSize), max(length, 1)))
@@ -105,10 +116,19 @@ extension InflateBackend where Self: ~Copyable {
         // `declared` comes from the archive and may be 2^64 - 1, hence the
         // saturating add here and below.
         let outputSize = Int(min(UInt64(chunkSize), EntryReader.plusOne(declared)))
-        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: inputSize, alignment: 16)
-        defer { input.deallocate() }
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: outputSize, alignment: 16)
-        defer { output.deallocate() }
+        // A thread's buffers when it keeps them (they are `chunkSize`
+        // long), else this entry's own, as long as it needs.
+        let owned = buffers == nil || buffers!.chunkSize < chunkSize
+        let input = owned ? UnsafeMutableRawBufferPointer.allocate(byteCount: inputSize, alignment: 16)
+            : UnsafeMutableRawBufferPointer(rebasing: buffers!.input[0 ..< inputSize])
+        let output = owned ? UnsafeMutableRawBufferPointer.allocate(byteCount: outputSize, alignment: 16)
+            : UnsafeMutableRawBufferPointer(rebasing: buffers!.output[0 ..< outputSize])
+        defer {
+            if owned {
+                input.deallocate()
+                output.deallocate()
+            }
+        }
 
         var readSoFar: UInt64 = 0
         var produced: UInt64 = 0
@@ -147,6 +167,47 @@ extension InflateBackend where Self: ~Copyable {
                 throw ZipError(.corruptData, detail: "the deflate stream makes no progress")
             }
         }
+    }
+}
+
+/// One thread's decoder and buffers, kept from one entry to the next.
+///
+/// For an archive of many small deflated entries (a wheel, a jar), setting
+/// a decoder up costs about as much as decoding: zlib allocates its state
+/// and its 32 KiB window, ISA-L's state is 87 KiB, and the input and output
+/// buffers are two more allocations. A thread that reads many entries
+/// (``ZipArchive/verify(_:concurrency:progress:result:)``, extraction)
+/// keeps one of each here, through its ``ReadWindow``. A decoder is kept
+/// only after a stream it decoded to the end, and reset before reuse; one
+/// that failed is dropped.
+final class InflaterCache {
+    let chunkSize: Int
+    private var inflater: Inflater?
+    /// The input and output buffers, `chunkSize` bytes each.
+    let input: UnsafeMutableRawBufferPointer
+    let output: UnsafeMutableRawBufferPointer
+
+    init(chunkSize: Int) {
+        self.chunkSize = chunkSize
+        input = .allocate(byteCount: chunkSize, alignment: 16)
+        output = .allocate(byteCount: chunkSize, alignment: 16)
+    }
+
+    deinit {
+        input.deallocate()
+        output.deallocate()
+    }
+
+    /// The kept decoder, or a new one.
+    func takeInflater() throws(ZipError) -> Inflater {
+        if let kept = inflater.take() { return kept }
+        return try Inflater()
+    }
+
+    /// Keeps `decoder`, which decoded a stream to its end, for the next.
+    func keep(_ decoder: consuming Inflater) {
+        decoder.reset()
+        inflater = consume decoder
     }
 }
 

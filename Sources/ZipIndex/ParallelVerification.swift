@@ -56,10 +56,12 @@ extension ZipArchive {
     /// ``verify(_:concurrency:progress:result:)`` uses every processor.
     static let parallelEntrySize: UInt64 = 1024
 
-    /// One thread's window onto the file: neighbouring small entries come
-    /// with one read (nil for an archive in memory).
+    /// One thread's window onto the file, with its decoder: neighbouring
+    /// small entries come with one read (nil for an archive in memory).
     func readWindow() -> ReadWindow? {
-        storage.source.isFile ? ReadWindow(source: storage.source, capacity: 1 << 20) : nil
+        guard storage.source.isFile else { return nil }
+        return ReadWindow(source: storage.source, capacity: 1 << 20,
+                          inflaters: InflaterCache(chunkSize: EntryReader.chunkSize))
     }
 
     /// One entry's verdict: read to the end and checked.

@@ -10,14 +10,18 @@
 /// shared.
 final class ReadWindow {
     let source: ByteSource
+    /// The thread's decoder and buffers, when it reads many entries (nil
+    /// for a window made for one small entry).
+    let inflaters: InflaterCache?
     private let buffer: UnsafeMutableRawBufferPointer
     /// The file offset of `buffer[0]`, and how many bytes are valid.
     private var start: UInt64 = 0
     private var count = 0
 
     /// A window of `capacity` bytes onto `source`.
-    init(source: ByteSource, capacity: Int) {
+    init(source: ByteSource, capacity: Int, inflaters: InflaterCache? = nil) {
         self.source = source
+        self.inflaters = inflaters
         buffer = .allocate(byteCount: max(capacity, 64), alignment: 16)
     }
 

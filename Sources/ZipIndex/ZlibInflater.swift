@@ -19,6 +19,10 @@ struct ZlibInflater: InflateBackend, ~Copyable {
         }
     }
 
+    mutating func reset() {
+        inflateReset(stream)
+    }
+
     deinit {
         inflateEnd(stream)
         stream.deallocate()

@@ -41,7 +41,8 @@ struct InflaterDifferentialTests {
     /// (``DeflateDecoding``: the fast decoder, zlib's verdict on failure).
     /// The output's CRC-32 is computed here with zlib, so that the bytes
     /// themselves are compared, not each side's own checksum.
-    static func decode(_ data: [UInt8], declared: UInt64, crc declaredCRC: UInt32, buildPath: Bool) -> Outcome {
+    static func decode(_ data: [UInt8], declared: UInt64, crc declaredCRC: UInt32, buildPath: Bool,
+                       cache: InflaterCache? = nil) -> Outcome {
         var size: UInt64 = 0
         var crc: UInt32 = 0
         let read = { (buffer: UnsafeMutableRawBufferPointer, position: UInt64) throws(ZipError) in
@@ -58,10 +59,11 @@ struct InflaterDifferentialTests {
             let result: (size: UInt64, crc: UInt32)
             if buildPath {
                 result = try DeflateDecoding.decode(length: UInt64(data.count), declared: declared, crc32: declaredCRC, chunkSize: 4096,
-                                                    read: read, body: body)
+                                                    cache: cache, read: read, body: body)
             } else {
                 var zlib = try ZlibInflater()
-                result = try zlib.decode(length: UInt64(data.count), declared: declared, chunkSize: 4096, read: read, body: body)
+                result = try zlib.decode(length: UInt64(data.count), declared: declared, chunkSize: 4096, buffers: nil,
+                                         read: read, body: body)
             }
             #expect(result.size == size && result.crc == crc, "the decoder's own count and CRC-32 differ from its output's")
             // The reader's own check against the directory, as EntryReader.verify.
@@ -75,8 +77,14 @@ struct InflaterDifferentialTests {
         }
     }
 
-    static func agree(_ data: [UInt8], declared: UInt64, crc: UInt32) -> (Outcome, Outcome) {
-        (decode(data, declared: declared, crc: crc, buildPath: false), decode(data, declared: declared, crc: crc, buildPath: true))
+    /// zlib's outcome and the build's. The build decodes twice: with a
+    /// decoder of its own, and with `cache`'s (kept from the streams the
+    /// test decoded before, good and bad), which must not change a verdict.
+    static func agree(_ data: [UInt8], declared: UInt64, crc: UInt32, cache: InflaterCache) -> (Outcome, Outcome) {
+        let build = decode(data, declared: declared, crc: crc, buildPath: true)
+        let reused = decode(data, declared: declared, crc: crc, buildPath: true, cache: cache)
+        #expect(reused == build, "a kept decoder gave another verdict")
+        return (decode(data, declared: declared, crc: crc, buildPath: false), build)
     }
 
     @Test func theCorpusHasDeflateStreams() {
@@ -84,9 +92,10 @@ struct InflaterDifferentialTests {
     }
 
     @Test func wholeStreamsDecodeAlikeAndToTheirDeclaredSize() {
+        let cache = InflaterCache(chunkSize: 4096)
         var decoded = 0
         for stream in Self.streams {
-            let (zlib, build) = Self.agree(stream.data, declared: stream.declared, crc: stream.crc)
+            let (zlib, build) = Self.agree(stream.data, declared: stream.declared, crc: stream.crc, cache: cache)
             #expect(zlib == build, "\(stream.name)")
             if zlib == .data(size: stream.declared, crc: zlib.crc) { decoded += 1 }
         }
@@ -95,19 +104,21 @@ struct InflaterDifferentialTests {
     }
 
     @Test func declaredSizesOneShortAndOneLongGiveOneVerdict() {
+        let cache = InflaterCache(chunkSize: 4096)
         for stream in Self.streams where stream.declared > 0 {
             for declared in [stream.declared - 1, stream.declared + 1, 0] {
-                let (zlib, build) = Self.agree(stream.data, declared: declared, crc: stream.crc)
+                let (zlib, build) = Self.agree(stream.data, declared: declared, crc: stream.crc, cache: cache)
                 #expect(zlib == build, "\(stream.name) declared \(declared)")
             }
         }
     }
 
     @Test func streamsCutAnywhereGiveOneVerdict() {
+        let cache = InflaterCache(chunkSize: 4096)
         for stream in Self.streams.prefix(40) {
             let step = max(1, stream.data.count / 97)
             for length in Swift.stride(from: 0, to: stream.data.count, by: step) {
-                let (zlib, build) = Self.agree(Array(stream.data[..<length]), declared: stream.declared, crc: stream.crc)
+                let (zlib, build) = Self.agree(Array(stream.data[..<length]), declared: stream.declared, crc: stream.crc, cache: cache)
                 #expect(zlib == build, "\(stream.name) cut to \(length)")
                 #expect(zlib != .data(size: stream.declared, crc: zlib.crc) || length == stream.data.count,
                         "\(stream.name) cut to \(length) still decodes whole")
@@ -116,6 +127,7 @@ struct InflaterDifferentialTests {
     }
 
     @Test func seededBitFlipsGiveOneVerdict() {
+        let cache = InflaterCache(chunkSize: 4096)
         var generator = SeededRandom(seed: 0x1F8B_0800)
         var differences: [String] = []
         for stream in Self.streams where !stream.data.isEmpty {
@@ -126,7 +138,7 @@ struct InflaterDifferentialTests {
                 let position = generator.next() % 2 == 0 ? Int(generator.next() % UInt64(min(data.count, 64)))
                                                          : Int(generator.next() % UInt64(data.count))
                 data[position] ^= UInt8(1) << (generator.next() % 8)
-                let (zlib, build) = Self.agree(data, declared: stream.declared, crc: stream.crc)
+                let (zlib, build) = Self.agree(data, declared: stream.declared, crc: stream.crc, cache: cache)
                 if zlib != build { differences.append("\(stream.name) byte \(position): zlib \(zlib), \(Inflater.name) then zlib \(build)") }
             }
         }
@@ -148,8 +160,9 @@ struct InflaterDifferentialTests {
         [0x00, 0x00, 0x00, 0xFF, 0xFF],  // a non-final empty stored block and nothing after
     ] as [[UInt8]])
     func edgeStreamsGiveOneVerdict(_ data: [UInt8]) {
+        let cache = InflaterCache(chunkSize: 4096)
         for declared: UInt64 in [0, 1, 2, 100] {
-            let (zlib, build) = Self.agree(data, declared: declared, crc: 0)
+            let (zlib, build) = Self.agree(data, declared: declared, crc: 0, cache: cache)
             #expect(zlib == build, "\(data) declared \(declared)")
         }
     }
