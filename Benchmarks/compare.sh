@@ -20,7 +20,8 @@
 # peers golang-1.19-go, libzip-dev and unzip (apt). A peer whose toolchain is
 # missing is skipped with the reason in the report, as are zipbench
 # subcommands that do not exist yet (invalidate, gh103200), zipls when the
-# root package does not build it and the ISA-L rows without libisal-dev.
+# root package does not build it and the ISA-L rows (ZipIndex's ISAL trait,
+# the C ISA-L floor) without libisal-dev.
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -70,6 +71,18 @@ fi
 
 say "building the C floor"
 make -s -C "$BENCH/floor" >&2
+# floor/Makefile builds inflate_isal (inflate.c with ISA-L) only when
+# pkg-config finds libisal; without it that floor's rows are skipped.
+FLOOR_ISAL="$BENCH/.build-floor/inflate_isal"
+FLOOR_ISAL_WHY=""
+if ! pkg-config --exists libisal 2>/dev/null; then
+    FLOOR_ISAL=""
+    FLOOR_ISAL_WHY="the C ISA-L floor needs libisal (apt-get install libisal-dev)"
+elif [ ! -x "$FLOOR_ISAL" ]; then
+    FLOOR_ISAL=""
+    FLOOR_ISAL_WHY="floor/Makefile did not build inflate_isal"
+fi
+[ -z "$FLOOR_ISAL_WHY" ] || say "$FLOOR_ISAL_WHY (skipping its rows)"
 
 say "building the C peers and tools"
 CC="${CC:-cc}"
@@ -193,6 +206,7 @@ COMMAND="compare.sh"
 [ "$QUICK" = 0 ] || COMMAND="compare.sh --quick"
 ARGS=(--output "$OUT" --plot "$PLOT" --zipls "$ZIPLS" --zipls-static "$ZIPLS_STATIC" --zipls-why "$ZIPLS_WHY"
       --zipbench-isal "$ZIPBENCH_ISAL" --zipbench-isal-why "$ZIPBENCH_ISAL_WHY"
+      --floor-isal "$FLOOR_ISAL" --floor-isal-why "$FLOOR_ISAL_WHY"
       --package-benchmark "$PB_MD"
       --python311 "$PY311" --python313 "$PY313" --command "$COMMAND")
 if [ "$QUICK" = 1 ]; then ARGS+=(--quick); fi

@@ -146,10 +146,12 @@ struct ParallelExtractionTests {
 
     /// Cancelled from the progress call: the other threads stop at their
     /// next entry or chunk; every file on disk is whole and counted, and
-    /// no hidden temporary file is left.
+    /// no hidden temporary file is left. (512 entries: far more than the
+    /// other threads write while the calling one writes its first batch
+    /// and hands over the fifth outcome, even under a sanitizer.)
     @Test func aCancelledParallelExtractionLeavesOnlyWholeFiles() throws {
-        let payload = (0 ..< 300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
-        let members = (0 ..< 64).map { Member(name: Array("big/\($0).bin".utf8), data: payload) }
+        let payload = (0 ..< 16_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let members = (0 ..< 512).map { Member(name: Array("big/\($0).bin".utf8), data: payload) }
         let scratch = try Scratch()
         defer { scratch.remove() }
         let stop = Cancellation()
@@ -159,7 +161,7 @@ struct ParallelExtractionTests {
             }
         #expect(report.wasCancelled && report.problems.isEmpty)
         let files = scratch.tree(scratch.destination + "/big")
-        #expect(files.count == report.written && files.count >= 5 && files.count < 64)
+        #expect(files.count == report.written && files.count >= 5 && files.count < 512)
         for file in files {
             #expect(!file.hasPrefix("."), "a temporary name is left: \(file)")
             #expect(FileManager.default.contents(atPath: scratch.destination + "/big/" + file) == Data(payload))
