@@ -14,14 +14,19 @@
 #   --write                 with --quick: write BENCHMARKS.md and the plot anyway
 #   --no-package-benchmark  skip the package-benchmark allocation suite (full run)
 #   --only LIST             comma-separated scenarios: parse, lookup, inflate,
-#                           process, memory, invalidate, gh103200
+#                           process, memory, invalidate, gh103200, tools
+#                           (tools: whole zipls test / extract processes against
+#                           unzip and bsdtar, on the large archives and two real
+#                           wheels fetched into .archives/wheels/)
 #
 # Needs: Swift 6.1+, cc, zlib, python3 (pyenv 3.11.7 and 3.13.0), and for the
 # peers golang-1.19-go, libzip-dev and unzip (apt). A peer whose toolchain is
 # missing is skipped with the reason in the report, as are zipbench
 # subcommands that do not exist yet (invalidate, gh103200), zipls when the
 # root package does not build it and the ISA-L rows (ZipIndex's ISAL trait,
-# the C ISA-L floor) without libisal-dev.
+# the C ISA-L floor, zipls --traits ISAL) without libisal-dev. The tools
+# scenario also needs bsdtar (libarchive-tools) and, the first time, pip and
+# the network for its two wheels (offline: the wheel rows are skipped).
 set -euo pipefail
 
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -45,6 +50,8 @@ while [ $# -gt 0 ]; do
 done
 START=$(date +%s)
 say() { echo "[compare.sh $(( $(date +%s) - START ))s] $*" >&2; }
+# True when scenario $1 runs (every scenario without --only).
+selected() { [ -z "$ONLY" ] || [[ ",$ONLY," == *",$1,"* ]]; }
 mkdir -p "$PEERS" "$RESULTS"
 
 # ---- build ------------------------------------------------------------------
@@ -109,11 +116,15 @@ else
     rm -f "$PEERS/gozip"
 fi
 
+# zipls in a scratch path of its own (.build-release-bench, as extract.py
+# builds it), so that it never waits on or replaces the root package's .build.
 ZIPLS=""
 ZIPLS_WHY=""
-say "building zipls from the root package (release)"
-if swift build -c release --package-path "$ROOT" --product zipls >"$RESULTS/zipls-build.log" 2>&1; then
-    ZIPLS="$(swift build -c release --package-path "$ROOT" --show-bin-path)/zipls"
+say "building zipls from the root package (release, .build-release-bench)"
+if swift build -c release --package-path "$ROOT" --product zipls \
+        --scratch-path "$ROOT/.build-release-bench" >"$RESULTS/zipls-build.log" 2>&1 \
+        && [ -x "$ROOT/.build-release-bench/release/zipls" ]; then
+    ZIPLS="$ROOT/.build-release-bench/release/zipls"
 else
     ZIPLS_WHY="zipls does not build yet: $(grep -m1 'error' "$RESULTS/zipls-build.log" || tail -1 "$RESULTS/zipls-build.log")"
     say "$ZIPLS_WHY (skipping the zipls scenario)"
@@ -130,6 +141,23 @@ if [ -n "$ZIPLS" ]; then
         ZIPLS_STATIC="$ROOT/.build-static/release/zipls"
     else
         say "zipls does not build with --static-swift-stdlib: see $RESULTS/zipls-static-build.log"
+    fi
+fi
+
+# zipls again with the ISAL trait (ISA-L inflate and CRC-32) for the tools
+# scenario, in .build-isal-release; without libisal-dev its rows are skipped.
+ZIPLS_ISAL=""
+ZIPLS_ISAL_WHY="the tools scenario was not selected"
+if selected tools; then
+    say "building zipls with the ISAL trait (release, .build-isal-release)"
+    ZIPLS_ISAL_WHY=""
+    if swift build -c release --package-path "$ROOT" --product zipls --traits ISAL \
+            --scratch-path "$ROOT/.build-isal-release" >"$RESULTS/zipls-isal-build.log" 2>&1 \
+            && [ -x "$ROOT/.build-isal-release/release/zipls" ]; then
+        ZIPLS_ISAL="$ROOT/.build-isal-release/release/zipls"
+    else
+        ZIPLS_ISAL_WHY="zipls does not build with --traits ISAL (apt-get install libisal-dev): $(grep -m1 'error' "$RESULTS/zipls-isal-build.log" || tail -1 "$RESULTS/zipls-isal-build.log")"
+        say "$ZIPLS_ISAL_WHY (skipping its rows)"
     fi
 fi
 
@@ -177,6 +205,47 @@ if [ -n "$ZIPLS" ] && ! "$ZIPLS" "$BENCH/.archives/entries-1k.zip" 2>"$RESULTS/z
     ZIPLS=""
 fi
 
+if [ -n "$ZIPLS_ISAL" ] && ! "$ZIPLS_ISAL" "$BENCH/.archives/entries-1k.zip" 2>"$RESULTS/zipls-isal-check.log" \
+        | cmp -s - <(unzip -Z1 "$BENCH/.archives/entries-1k.zip"); then
+    ZIPLS_ISAL_WHY="zipls (ISAL trait) built, but its listing of entries-1k.zip differs from unzip -Z1's: $(head -1 "$RESULTS/zipls-isal-check.log")"
+    say "$ZIPLS_ISAL_WHY (skipping its rows)"
+    ZIPLS_ISAL=""
+fi
+
+# Two real wheels over 20 MB for the tools scenario, fetched once into
+# .archives/wheels/ (copied from $WHEEL_CACHE when it holds them). Offline,
+# the wheel's rows are skipped with the reason.
+WHEELS="$BENCH/.archives/wheels"
+WHEEL_CACHE="${WHEEL_CACHE:-/tmp/bigwheels}"
+WHEEL_ARGS=()
+WHEELS_WHY=""
+first_wheel() {  # first_wheel DIR NAME-VERSION: the wheel's path, or nothing
+    local f
+    for f in "$1/$2"-*.whl; do
+        if [ -f "$f" ]; then echo "$f"; return 0; fi
+    done
+}
+if selected tools; then
+    mkdir -p "$WHEELS"
+    for spec in scipy==1.11.4 pyarrow==14.0.1; do
+        name="${spec%%==*}-${spec##*==}"
+        wheel="$(first_wheel "$WHEELS" "$name")"
+        if [ -z "$wheel" ] && [ -n "$(first_wheel "$WHEEL_CACHE" "$name")" ]; then
+            say "copying $(first_wheel "$WHEEL_CACHE" "$name") into $WHEELS"
+            cp "$(first_wheel "$WHEEL_CACHE" "$name")" "$WHEELS/"
+        elif [ -z "$wheel" ]; then
+            say "downloading the $spec wheel into $WHEELS"
+            if ! python3 -m pip download --no-deps --only-binary=:all: --python-version 3.11 \
+                    --platform manylinux2014_x86_64 --retries 1 --timeout 30 "$spec" -d "$WHEELS" \
+                    >"$RESULTS/wheel-download.log" 2>&1; then
+                WHEELS_WHY="pip download $spec failed (offline?): $(grep -m1 -i 'error' "$RESULTS/wheel-download.log" || tail -1 "$RESULTS/wheel-download.log")"
+                say "$WHEELS_WHY (skipping its rows)"
+            fi
+        fi
+        WHEEL_ARGS+=(--wheel "$name=$(first_wheel "$WHEELS" "$name")")
+    done
+fi
+
 if [ -n "$ZIPLS_STATIC" ] && ! "$ZIPLS_STATIC" "$BENCH/.archives/entries-1k.zip" 2>/dev/null \
         | cmp -s - <(unzip -Z1 "$BENCH/.archives/entries-1k.zip"); then
     say "the static zipls lists entries-1k.zip differently from unzip -Z1 (skipping it)"
@@ -206,6 +275,8 @@ COMMAND="compare.sh"
 [ "$QUICK" = 0 ] || COMMAND="compare.sh --quick"
 ARGS=(--output "$OUT" --plot "$PLOT" --zipls "$ZIPLS" --zipls-static "$ZIPLS_STATIC" --zipls-why "$ZIPLS_WHY"
       --zipbench-isal "$ZIPBENCH_ISAL" --zipbench-isal-why "$ZIPBENCH_ISAL_WHY"
+      --zipls-isal "$ZIPLS_ISAL" --zipls-isal-why "$ZIPLS_ISAL_WHY"
+      ${WHEEL_ARGS[@]+"${WHEEL_ARGS[@]}"} --wheels-why "$WHEELS_WHY"
       --floor-isal "$FLOOR_ISAL" --floor-isal-why "$FLOOR_ISAL_WHY"
       --package-benchmark "$PB_MD"
       --python311 "$PY311" --python313 "$PY313" --command "$COMMAND")

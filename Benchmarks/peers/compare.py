@@ -14,7 +14,9 @@ import datetime
 import json
 import os
 import platform
+import resource
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -59,6 +61,16 @@ ZIPINDEX_ISAL = "ZipIndex (ISA-L trait)"
 FLOOR_ZLIB = "floor: C zlib inflate + CRC"
 FLOOR_ISAL = "floor: C ISA-L inflate + CRC"  # floor/inflate.c built with -DFLOOR_ISAL
 
+# The commands of the tools scenario (whole zipls processes against unzip and bsdtar).
+TOOLS_UNZIP_TEST = "unzip -tqq"
+TOOLS_ZIPLS_TEST = "zipls test (default build)"
+TOOLS_ISAL_TEST = "zipls test (ISA-L build)"
+TOOLS_ISAL_TEST_J1 = "zipls test -j 1 (ISA-L build, one thread)"
+TOOLS_UNZIP_EXTRACT = "unzip -q -d DIR"
+TOOLS_BSDTAR_EXTRACT = "bsdtar -xf -C DIR"
+TOOLS_ZIPLS_EXTRACT = "zipls extract -d DIR (default build)"
+TOOLS_ISAL_EXTRACT = "zipls extract -d DIR (ISA-L build)"
+
 # The modules the gh-103200 loop finds, ZipIndex and CPython alike.
 GH103200_MODULES = ("pyspark.sql.connect.proto.deep_module", "py4j.tests.java_gateway_test")
 
@@ -85,6 +97,7 @@ class Runner:
             "zipls": args.zipls,
             "zipls-static": args.zipls_static,
             "zipbench-isal": args.zipbench_isal,
+            "zipls-isal": args.zipls_isal,
         }
         self.pybench = os.path.join(HERE, "python", "pybench.py")
         self.gh103200 = os.path.join(HERE, "python", "gh103200.py")
@@ -730,6 +743,269 @@ class Comparison:
                     (self.r.args.zipls_why or "zipls not built") if not self.r.bin["zipls"] else
                     (zipls if not zipls.ok else floor).describe_error())
 
+    # ---- tools: whole zipls processes against unzip and bsdtar ----------------------
+
+    def tool_archive(self, label, path, why=None):
+        """(label, path, why it cannot be used) for one archive of the tools scenario."""
+        if not path:
+            return label, path, why or "not found"
+        if not os.path.isfile(path):
+            return label, path, why or f"{path} does not exist"
+        return label, path, None
+
+    def tools_commands(self):
+        """The test and the extract commands: (name, argv maker, why skipped)."""
+        r = self.r
+
+        def binary(path, why):
+            if not path:
+                return why
+            return None if os.access(path, os.X_OK) else f"no executable at {path}"
+
+        def on_path(tool, package):
+            return None if shutil.which(tool) else f"{tool} is not on PATH (apt-get install {package})"
+
+        zipls, isal = r.bin["zipls"], r.bin["zipls-isal"]
+        zipls_why = binary(zipls, r.args.zipls_why or "zipls was not built")
+        isal_why = binary(isal, r.args.zipls_isal_why or "zipls with the ISAL trait was not built")
+        test = [
+            (TOOLS_UNZIP_TEST, lambda a: ["unzip", "-tqq", a], on_path("unzip", "unzip")),
+            (TOOLS_ZIPLS_TEST, lambda a: [zipls, "test", a], zipls_why),
+            (TOOLS_ISAL_TEST, lambda a: [isal, "test", a], isal_why),
+            (TOOLS_ISAL_TEST_J1, lambda a: [isal, "test", "-j", "1", a], isal_why),
+        ]
+        extract = [
+            (TOOLS_UNZIP_EXTRACT, lambda a, d: ["unzip", "-q", a, "-d", d], on_path("unzip", "unzip")),
+            (TOOLS_BSDTAR_EXTRACT, lambda a, d: ["bsdtar", "-xf", a, "-C", d], on_path("bsdtar", "libarchive-tools")),
+            (TOOLS_ZIPLS_EXTRACT, lambda a, d: [zipls, "extract", a, "-d", d], zipls_why),
+            (TOOLS_ISAL_EXTRACT, lambda a, d: [isal, "extract", a, "-d", d], isal_why),
+        ]
+        return test, extract
+
+    def time_process(self, label, argv, prepare=None, timeout=1200):
+        """Runs argv once, stdout and stderr to /dev/null; returns its wall time
+        (perf_counter around subprocess.run) and the child's user+sys CPU time,
+        or {"error": ...} when it does not exit 0 (then it runs once more,
+        untimed and after prepare(), to say why)."""
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        try:
+            p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            result = {"error": f"timed out after {timeout}s"}
+        except OSError as e:
+            result = {"error": str(e)}
+        else:
+            wall = time.perf_counter() - started
+            cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+            if p.returncode == 0:
+                ns = round(wall * 1e9)
+                result = {"medianNs": ns, "minNs": ns, "maxNs": ns, "cpuNs": round(cpu * 1e9)}
+            else:
+                message = "(no output)"
+                try:
+                    if prepare:
+                        prepare()
+                    again = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.PIPE, text=True, errors="replace", timeout=timeout)
+                    message = (again.stderr.strip().splitlines() or [message])[-1]
+                except (OSError, subprocess.SubprocessError):
+                    pass
+                result = {"error": f"exit {p.returncode}: {message}"[:300]}
+        self.r.raw.append({"label": label, "argv": [str(a) for a in argv], "env": {},
+                           "seconds": round(time.perf_counter() - started, 3), "result": result})
+        log(f"{label}: {result.get('error') or fmt_ns(result['medianNs'])}")
+        return result
+
+    def run_tools(self):
+        r = self.r
+        # Whole processes of a second or so each: 3 rounds even in --quick (a
+        # target is a ratio of two medians, and a median of one run is a coin).
+        rounds = 3 if self.quick else 5
+        self.tools_rounds = rounds
+        wheels = []
+        for spec in r.args.wheel:
+            name, _, path = spec.partition("=")
+            wheels.append(self.tool_archive(f"{name} wheel", path, r.args.wheels_why or None))
+        test_archives = [self.tool_archive("large-data.zip", archive("large-data.zip")),
+                         self.tool_archive("entries-1m.zip", entries_archive("1m"))] + wheels
+        extract_archives = ([self.tool_archive("entries-100k.zip", entries_archive("100k"))] + wheels +
+                            [self.tool_archive("data-100mb.zip", archive("data-100mb.zip"))])
+        test, extract = self.tools_commands()
+        self.tools_test = ([a[:2] for a in test_archives], [c[0] for c in test])
+        self.tools_extract = ([a[:2] for a in extract_archives], [c[0] for c in extract])
+        self.tools_problems = {}  # (command, archive label): what the first round's tree check found
+        self.tools_archive_notes = {}
+        for kind, archives, commands in (("test", test_archives, test), ("extract", extract_archives, extract)):
+            for label, path, why in archives:
+                for name, _, command_why in commands:
+                    if why or command_why:
+                        self.series("tools-" + kind, name, label).errors.append(why or command_why)
+        for label, path, why in test_archives + extract_archives:
+            if why is None and label not in self.tools_archive_notes and path.endswith(".whl"):
+                with zipfile.ZipFile(path) as z:
+                    self.tools_archive_notes[label] = f"{len(z.infolist()):,} entries"
+
+        # The trees are checked against zipfile in the first round, with
+        # extract.py's check (every path, every file's SHA-256), untimed.
+        checker = None
+        try:
+            import importlib.util
+            spec = importlib.util.spec_from_file_location("extract_bench", os.path.join(BENCH, "extract.py"))
+            checker = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(checker)
+        except Exception as e:  # the timings stand without the check
+            log(f"tools: cannot load extract.py ({e}): the extracted trees are not checked")
+            checker = None
+        self.tools_checked = checker is not None
+        shm = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+        import tempfile
+        scratch = tempfile.mkdtemp(prefix="zipindex-compare-tools-", dir=shm)
+        self.tools_scratch = "/dev/shm (tmpfs)" if shm else os.path.dirname(scratch)
+        dest = os.path.join(scratch, "dest")
+
+        def fresh():
+            if os.path.lexists(dest):
+                shutil.rmtree(dest)
+            os.mkdir(dest)
+
+        expected = {}
+        try:
+            for round_index in range(rounds):
+                for label, path, why in test_archives:
+                    if why:
+                        continue
+                    for name, argv, command_why in test:
+                        if command_why:
+                            continue
+                        result = self.time_process(f"tools test {label} {name} (round {round_index + 1})", argv(path))
+                        self.series("tools-test", name, label).add(result)
+                for label, path, why in extract_archives:
+                    if why:
+                        continue
+                    if round_index == 0 and checker and any(not why for _, _, why in extract):
+                        expected[label] = checker.expected_tree(path)
+                    for name, argv, command_why in extract:
+                        if command_why:
+                            continue
+                        fresh()
+                        result = self.time_process(f"tools extract {label} {name} (round {round_index + 1})",
+                                                   argv(path, dest), prepare=fresh)
+                        if round_index == 0 and checker and "error" not in result:
+                            problems = checker.check_tree(dest, expected[label])
+                            if problems:
+                                self.tools_problems[(name, label)] = problems
+                                log(f"tools: CHECK FAILED {name} on {label}: {'; '.join(problems)}")
+                        shutil.rmtree(dest)
+                        self.series("tools-extract", name, label).add(result)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    def tools_table(self, kind, base, header):
+        archives, commands = getattr(self, "tools_" + kind)
+        rows = []
+        notes = []
+        for label, path in archives:
+            extra = []
+            if path and os.path.isfile(path):
+                extra.append(f"{os.path.getsize(path) / 1e6:.0f} MB")
+            if label in self.tools_archive_notes:
+                extra.append(self.tools_archive_notes[label])
+            shown = f"{label} ({', '.join(extra)})" if extra else label
+            unzip = self.series("tools-" + kind, base, label)
+            for name in commands:
+                s = self.series("tools-" + kind, name, label)
+                if not s.ok:
+                    rows.append([shown, name, "skipped: " + s.describe_error(), "", "", ""])
+                    continue
+                mark = ""
+                if (name, label) in self.tools_problems:
+                    mark = " †"
+                    notes.append(f"† {name} on {label}: the tree differs from zipfile's reading: "
+                                 + "; ".join(self.tools_problems[(name, label)]) + ".")
+                if s.errors:
+                    mark += f" ({len(s.errors)} failed run{'s' if len(s.errors) > 1 else ''}: {s.errors[-1]})"
+                cpu = s.raw("cpuNs")
+                rows.append([shown, name + mark, fmt_ns(s.median),
+                             f"{fmt_ns(s.low)} – {fmt_ns(s.high)}" if len(s.samples) > 1 else "1 run",
+                             fmt_ns(cpu) if cpu is not None else "–",
+                             fmt_ratio(s.median, unzip.median) if unzip.ok else "–"])
+        body = table(["archive", "command", "median wall", "min – max", "CPU user+sys (median)", header], rows)
+        if notes:
+            body += "\n\n" + "\n".join(notes)
+        return body
+
+    def report_tools(self):
+        cores = os.cpu_count()
+        rounds = self.tools_rounds
+        wheels_why = ""
+        if self.r.args.wheels_why:
+            wheels_why = f" Wheels: {self.r.args.wheels_why}."
+        builds = ("`zipls` twice from the root package, `swift build -c release --product zipls` "
+                  "(zlib: the default build, `--scratch-path .build-release-bench`) and the same with `--traits ISAL` "
+                  "(ISA-L's inflate and CRC-32, `--scratch-path .build-isal-release`)")
+        test_body = self.tools_table("test", TOOLS_UNZIP_TEST, "÷ unzip -t (wall)")
+        test_body += (f"\n\nWhole processes, one run each per round, {rounds} rounds interleaved (every command on every "
+                      "archive in turn, then the next round); wall time is `time.perf_counter()` around `subprocess.run`, "
+                      "stdout and stderr to /dev/null, and every run must exit 0. CPU is the child's user+sys time "
+                      f"(`getrusage(RUSAGE_CHILDREN)`): above the wall time when zipls decodes on several of the "
+                      f"{cores} processors. " + builds + "; `zipls test` decodes entries on every processor, "
+                      "`-j 1` on one, to show what the cores add. The wheels are real ones from PyPI "
+                      "(`pip download --no-deps --only-binary=:all: --python-version 3.11 --platform "
+                      "manylinux2014_x86_64 scipy==1.11.4 pyarrow==14.0.1`), kept in `.archives/wheels/`." + wheels_why)
+        self.sections.append(("Whole process: zipls test against unzip -t", test_body))
+        extract_body = self.tools_table("extract", TOOLS_UNZIP_EXTRACT, "÷ unzip -q (wall)")
+        check = ("In the first round each tree is checked against Python's zipfile with `extract.py`'s check (the set of "
+                 "paths, every file's SHA-256; untimed): a tree that differs is marked †." if self.tools_checked else
+                 "The trees were not checked (`extract.py` could not be loaded).")
+        extract_body += (f"\n\nWhole processes as above ({rounds} rounds, interleaved), each writing into a fresh empty "
+                         f"directory on {self.tools_scratch}, the same file system for every tool; removing the previous "
+                         "tree and making the empty directory are not timed. " + check + " unzip, bsdtar and zipls restore "
+                         "permissions and modification times; zipls writes each file unnamed, links it into place after "
+                         "its size and CRC-32 check out, and writes entries on every processor.")
+        self.sections.append(("Whole process: zipls extract against unzip and bsdtar", extract_body))
+
+        def target(kind, label, path, bound, what, min_mb=None):
+            base = TOOLS_UNZIP_TEST if kind == "test" else TOOLS_UNZIP_EXTRACT
+            ours_name = TOOLS_ISAL_TEST if kind == "test" else TOOLS_ISAL_EXTRACT
+            default_name = TOOLS_ZIPLS_TEST if kind == "test" else TOOLS_ZIPLS_EXTRACT
+            unzip = self.series("tools-" + kind, base, label)
+            ours = self.series("tools-" + kind, ours_name, label)
+            default = self.series("tools-" + kind, default_name, label)
+            problems = self.tools_problems.get((ours_name, label))
+            why = None if ours.ok and unzip.ok else (ours if not ours.ok else unzip).describe_error()
+            if min_mb and path and os.path.isfile(path) and os.path.getsize(path) <= min_mb * 1e6:
+                why = f"{label} is {os.path.getsize(path) / 1e6:.0f} MB, not over {min_mb} MB"
+            also = f"; default build {default.median / unzip.median:.2f}×" if default.ok and unzip.ok else ""
+            self.target(what, why is None and ours.median / unzip.median,
+                        lambda v: (f"{v:.2f}× ({fmt_ns(ours.median)} vs {fmt_ns(unzip.median)}; ratio of minimums "
+                                   f"{ours.low / unzip.low:.2f}×; ISA-L build, not the better of the two{also})"
+                                   + (" — tree check FAILED" if problems else "")),
+                        lambda v: v <= bound and not problems, why)
+
+        test_archives = dict(self.tools_test[0])
+        extract_archives = dict(self.tools_extract[0])
+        test_labels = [label for label, _ in self.tools_test[0]]
+        extract_labels = [label for label, _ in self.tools_extract[0]]
+        for label in test_labels:
+            wheel = label.endswith(" wheel")
+            bound = 0.5 if label == "entries-1m.zip" else 0.35
+            target("test", label, test_archives[label], bound,
+                   f"`zipls test` (ISA-L build, {cores} cores) ≤ {bound}× `unzip -t` wall time on "
+                   + (f"a wheel > 20 MB ({label})" if wheel else label), min_mb=20 if wheel else None)
+        for label in extract_labels:
+            if label == "entries-100k.zip":
+                bound, on = 1.0, label
+            elif label.endswith(" wheel"):
+                bound, on = 0.5, f"a large wheel ({label})"
+            else:
+                continue  # data-100mb.zip: measured, no target
+            target("extract", label, extract_archives[label], bound,
+                   f"`zipls extract` (ISA-L build) into an empty directory ≤ {bound}× `unzip -q` wall time on {on}",
+                   min_mb=20 if label.endswith(" wheel") else None)
+
     # ---- invalidate ----------------------------------------------------------------
 
     def many(self, entries):
@@ -936,6 +1212,7 @@ def versions(runner):
         "zlib (C floor, libzip, ZipIndex)": command_output(["pkg-config", "--modversion", "zlib"]) or "?",
         "ISA-L (ZipIndex's ISAL trait, C ISA-L floor)": command_output(["pkg-config", "--modversion", "libisal"]) or "?",
         "Info-ZIP unzip": first(command_output(["unzip", "-v"])),
+        "bsdtar (tools scenario)": first(command_output(["bsdtar", "--version"])),
         "Python (zipfile, zipimport, gh-103200)": ", ".join(
             command_output(runner.python(ver) + ["-c", "import platform; print(platform.python_version())"])
             for ver in ("3.11.7", "3.13.0")),
@@ -1031,6 +1308,11 @@ def main():
     parser.add_argument("--zipls", default="")
     parser.add_argument("--zipls-static", default="")
     parser.add_argument("--zipls-why", default="")
+    parser.add_argument("--zipls-isal", default="", help="zipls built with --traits ISAL, if it built")
+    parser.add_argument("--zipls-isal-why", default="", help="why it did not build")
+    parser.add_argument("--wheel", action="append", default=[], metavar="NAME=PATH",
+                        help="a real wheel for the tools scenario (PATH empty: not fetched, see --wheels-why)")
+    parser.add_argument("--wheels-why", default="", help="why a wheel is missing")
     parser.add_argument("--zipbench-isal", default="", help="zipbench built with --traits ISAL, if it built")
     parser.add_argument("--zipbench-isal-why", default="", help="why it did not build")
     parser.add_argument("--floor-isal", default=None,
@@ -1051,7 +1333,7 @@ def main():
     log(f"{'quick' if args.quick else 'full'} run on {host['nproc']} × {host['cpu']}, load {' '.join(host['load'])}")
     scenarios = [("parse", c.run_parse), ("lookup", c.run_lookup), ("inflate", c.run_inflate),
                  ("process", c.run_whole), ("memory", c.run_memory), ("invalidate", c.run_invalidate),
-                 ("gh103200", c.run_gh103200)]
+                 ("gh103200", c.run_gh103200), ("tools", c.run_tools)]
     only = set(filter(None, args.only.split(",")))
     ran = c.ran = set()
     for name, function in scenarios:
@@ -1067,7 +1349,7 @@ def main():
         ran.add(name)
     reports = [("parse", c.report_parse), ("memory", c.report_memory), ("lookup", c.report_lookup),
                ("invalidate", c.report_invalidate), ("inflate", c.report_inflate),
-               ("process", c.report_whole), ("gh103200", c.report_gh103200)]
+               ("process", c.report_whole), ("tools", c.report_tools), ("gh103200", c.report_gh103200)]
     for name, function in reports:
         if name in ran:
             try:

@@ -155,8 +155,11 @@ extension ZipArchive {
             // After a cancellation the other threads' outcomes are still
             // recorded: what they wrote is whole, and counted.
             let root = destination.root, umask = destination.umask
+            // Batches of up to 8 entries or 1 MiB compressed; making a file
+            // costs about as much as decoding 64 KiB.
             OrderedParallelWork.run(
-                count: plan.count, threads: threads, batch: 8,
+                count: plan.count, threads: threads, batch: 8, batchWeight: 1 << 20,
+                weight: { plan[$0].entry.compressedSize &+ 65536 },
                 state: {
                     ExtractionWriter(archive: self, destination: ExtractionDestination(borrowing: root, umask: umask),
                                      options: options, window: self.readWindow())

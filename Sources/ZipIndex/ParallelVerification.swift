@@ -45,8 +45,11 @@ extension ZipArchive {
             for entry in entries { try result(entry, verdict(entry, window: window, progress: progress)) }
             return
         }
+        // Batches of up to 64 entries or 1 MiB compressed: a wheel's few
+        // large libraries each go to a thread of their own.
         try OrderedParallelWork.run(
-            count: entries.count, threads: threads, batch: 64,
+            count: entries.count, threads: threads, batch: 64, batchWeight: 1 << 20,
+            weight: { entries[$0].compressedSize },
             state: { self.readWindow() },
             work: { window, position in self.verdict(entries[position], window: window, progress: progress) },
             deliver: { position, verdict in try result(entries[position], verdict) })
