@@ -64,17 +64,22 @@ done
 # zipbench again with ZipIndex's ISAL trait (ISA-L inflate and CRC-32), in a
 # scratch path of its own so that it never replaces the default build above.
 # Without libisal-dev it does not build: its rows are skipped with the reason.
-ZIPBENCH_ISAL=""
-ZIPBENCH_ISAL_WHY=""
-say "building zipbench with the ISAL trait (release, .build-isal)"
-if swift build -c release --package-path "$BENCH" --product zipbench --traits ISAL \
-        --scratch-path "$BENCH/.build-isal" >"$RESULTS/zipbench-isal-build.log" 2>&1 \
-        && [ -x "$BENCH/.build-isal/release/zipbench" ]; then
-    ZIPBENCH_ISAL="$BENCH/.build-isal/release/zipbench"
-else
-    ZIPBENCH_ISAL_WHY="zipbench does not build with --traits ISAL (apt-get install libisal-dev): $(grep -m1 'error' "$RESULTS/zipbench-isal-build.log" || tail -1 "$RESULTS/zipbench-isal-build.log")"
-    say "$ZIPBENCH_ISAL_WHY (skipping the ISA-L rows)"
-fi
+# build_isal PRODUCT PACKAGE SCRATCH: builds PRODUCT of PACKAGE with the ISAL
+# trait into SCRATCH; sets BUILT to the binary, or WHY to why it did not build.
+build_isal() {
+    local product="$1" package="$2" scratch="$3" log="$RESULTS/$1-isal-build.log"
+    BUILT="" WHY=""
+    say "building $product with the ISAL trait (release, $(basename "$scratch"))"
+    if swift build -c release --package-path "$package" --product "$product" --traits ISAL \
+            --scratch-path "$scratch" >"$log" 2>&1 && [ -x "$scratch/release/$product" ]; then
+        BUILT="$scratch/release/$product"
+    else
+        WHY="$product does not build with --traits ISAL (apt-get install libisal-dev): $(grep -m1 'error' "$log" || tail -1 "$log")"
+        say "$WHY (skipping its rows)"
+    fi
+}
+build_isal zipbench "$BENCH" "$BENCH/.build-isal"
+ZIPBENCH_ISAL="$BUILT" ZIPBENCH_ISAL_WHY="$WHY"
 
 say "building the C floor"
 make -s -C "$BENCH/floor" >&2
@@ -149,16 +154,8 @@ fi
 ZIPLS_ISAL=""
 ZIPLS_ISAL_WHY="the tools scenario was not selected"
 if selected tools; then
-    say "building zipls with the ISAL trait (release, .build-isal-release)"
-    ZIPLS_ISAL_WHY=""
-    if swift build -c release --package-path "$ROOT" --product zipls --traits ISAL \
-            --scratch-path "$ROOT/.build-isal-release" >"$RESULTS/zipls-isal-build.log" 2>&1 \
-            && [ -x "$ROOT/.build-isal-release/release/zipls" ]; then
-        ZIPLS_ISAL="$ROOT/.build-isal-release/release/zipls"
-    else
-        ZIPLS_ISAL_WHY="zipls does not build with --traits ISAL (apt-get install libisal-dev): $(grep -m1 'error' "$RESULTS/zipls-isal-build.log" || tail -1 "$RESULTS/zipls-isal-build.log")"
-        say "$ZIPLS_ISAL_WHY (skipping its rows)"
-    fi
+    build_isal zipls "$ROOT" "$ROOT/.build-isal-release"
+    ZIPLS_ISAL="$BUILT" ZIPLS_ISAL_WHY="$WHY"
 fi
 
 # ---- interpreters ---------------------------------------------------------------
