@@ -118,13 +118,13 @@ extension InflateBackend where Self: ~Copyable {
         let outputSize = Int(min(UInt64(chunkSize), EntryReader.plusOne(declared)))
         // A thread's buffers when it keeps them (they are `chunkSize`
         // long), else this entry's own, as long as it needs.
-        let owned = buffers == nil || buffers!.chunkSize < chunkSize
-        let input = owned ? UnsafeMutableRawBufferPointer.allocate(byteCount: inputSize, alignment: 16)
-            : UnsafeMutableRawBufferPointer(rebasing: buffers!.input[0 ..< inputSize])
-        let output = owned ? UnsafeMutableRawBufferPointer.allocate(byteCount: outputSize, alignment: 16)
-            : UnsafeMutableRawBufferPointer(rebasing: buffers!.output[0 ..< outputSize])
+        let kept = buffers.flatMap { $0.chunkSize >= chunkSize ? $0 : nil }
+        let input = kept.map { UnsafeMutableRawBufferPointer(rebasing: $0.input[0 ..< inputSize]) }
+            ?? .allocate(byteCount: inputSize, alignment: 16)
+        let output = kept.map { UnsafeMutableRawBufferPointer(rebasing: $0.output[0 ..< outputSize]) }
+            ?? .allocate(byteCount: outputSize, alignment: 16)
         defer {
-            if owned {
+            if kept == nil {
                 input.deallocate()
                 output.deallocate()
             }
