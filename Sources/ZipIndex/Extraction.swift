@@ -142,6 +142,9 @@ extension ZipArchive {
         let plan = run.plan(chosen, caseInsensitive: caseInsensitive)
         let threads = ExtractionRun.threads(for: plan, wanted: options.concurrency, caseInsensitive: caseInsensitive)
         if threads <= 1 {
+            // Not OrderedParallelWork with one thread: that writes a batch
+            // before recording it, and a cancellation from the progress
+            // call must stop before the very next entry.
             let writer = ExtractionWriter(archive: self, destination: destination, options: options, window: readWindow())
             for (done, step) in plan.enumerated() {
                 run.record(step, writer.write(step))

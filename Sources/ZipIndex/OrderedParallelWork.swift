@@ -59,7 +59,7 @@ enum OrderedParallelWork {
         }
     }
 
-    /// The state the threads of one ``run(count:threads:batch:state:work:deliver:)`` share.
+    /// The state the threads of one ``run(count:threads:batch:batchWeight:weight:state:work:deliver:)`` share.
     private final class Job<State, Output: Sendable>: Sendable {
         let count: Int
         let batch: Int
