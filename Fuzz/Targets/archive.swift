@@ -164,8 +164,8 @@ func exerciseArchive(_ bytes: [UInt8], limits: ReadLimits) {
 func checkZlibVerdict(_ entry: ZipEntry, of archive: ZipArchive, bytes: [UInt8], whole: Result<[UInt8], ZipError>) {
     guard entry.method == .deflated else { return }
     if case .failure(let error) = whole, ![.corruptData, .sizeMismatch, .checksumMismatch].contains(error.code) { return }
-    let reader = EntryReader(source: archive.storage.source, table: archive.storage.table, entry: entry.index,
-                             directoryOffset: archive.storage.location.directoryOffset, dataLimit: nil)
+    var reader = archive.entryReader(window: nil)
+    reader.entry = entry.index
     guard let (offset, length) = try? reader.dataRange() else { return }
     var output: [UInt8] = []
     enum Outcome { case data([UInt8]), failure(ZipError.Code) }

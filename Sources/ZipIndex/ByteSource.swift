@@ -118,11 +118,20 @@ final class ByteSource: Sendable {
     }
 
     /// Reads `count` bytes at `offset` into a new array.
+    /// Not zero-filled first: the read fills every byte or throws, and the
+    /// structure walk's 1 MiB reads spent a fifth of their time zeroing.
     func read(count: Int, at offset: UInt64) throws(ZipError) -> [UInt8] {
-        var result = [UInt8](repeating: 0, count: count)
-        try result.withMutableBytes { (buffer) throws(ZipError) in
-            try read(into: buffer, at: offset)
+        var failure: ZipError?
+        let result = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            do throws(ZipError) {
+                try read(into: UnsafeMutableRawBufferPointer(buffer), at: offset)
+                initialized = count
+            } catch {
+                failure = error
+                initialized = 0
+            }
         }
+        if let failure { throw failure }
         return result
     }
 

@@ -1,26 +1,58 @@
-/// Reads one entry's data: finds it through the local header, decodes it,
+/// Reads entries' data: finds each through its local header, decodes it,
 /// and checks its size and CRC-32 as the last bytes go by.
 ///
 /// The checks live here, where the data is produced, so that no caller can
 /// forget them (Go's `checksumReader`). Output is capped at the declared
 /// size: a stream that would inflate past it is stopped at once, so a zip
 /// bomb cannot make us produce more than the directory promised.
+///
+/// One reader serves one thread for many entries (``begin(_:)`` selects
+/// each): it keeps what every entry needs (the table's buffers, the
+/// overlap limits, the thread's window and decoder), so that reading an
+/// entry retains nothing and writes to no memory another thread reads.
 struct EntryReader {
     static let chunkSize = 256 * 1024
     /// Stored data up to this size is handed over from the read window.
     static let windowedData: UInt64 = 64 << 10
 
     let source: ByteSource
-    let table: FileTable
-    let entry: Int
+    /// Keeps `table` valid.
+    private let owner: FileTable
+    let table: TableView
     /// The absolute offset of the central directory, for re-reading headers.
     let directoryOffset: UInt64
-    /// Where the entry's data must end (the next local header), when
-    /// overlapping entries are refused.
-    let dataLimit: UInt64?
+    let limits: ReadLimits
+    /// Each entry's limit, when overlapping entries are refused.
+    private let overlap: LocalHeaderOrder.Limits?
     /// Reads of the local record go through this window when there is one
     /// (a small entry, or a thread checking many), else straight to the file.
-    var window: ReadWindow? = nil
+    var window: ReadWindow?
+    /// The entry being read.
+    var entry = 0
+    /// Where the entry's data must end (the next local header), when
+    /// overlapping entries are refused.
+    private var dataLimit: UInt64?
+
+    init(source: ByteSource, table: FileTable, directoryOffset: UInt64, limits: ReadLimits,
+         overlap: LocalHeaderOrder?, window: ReadWindow?) {
+        self.source = source
+        owner = table
+        self.table = table.view
+        self.directoryOffset = directoryOffset
+        self.limits = limits
+        self.overlap = overlap?.limits
+        self.window = window
+    }
+
+    /// Makes `entry` the one read next, after the checks that need no I/O:
+    /// what cannot be decoded, then the per-entry limits.
+    mutating func begin(_ entry: Int) throws(ZipError) {
+        self.entry = entry
+        dataLimit = overlap?.limit(of: entry)
+        try checkDecodable()
+        try limits.check(uncompressed: table.uncompressedSize(entry), compressed: table.compressedSize(entry),
+                         method: CompressionMethod(rawValue: record.method))
+    }
 
     private func fetch(count: Int, at offset: UInt64) throws(ZipError) -> [UInt8] {
         if let window { return try window.read(count: count, at: offset) }
@@ -40,11 +72,13 @@ struct EntryReader {
         try source.read(into: buffer, at: offset)
     }
 
-    private var record: EntryRecord { table.records[entry] }
+    private var record: EntryRecord { table.record(entry) }
 
-    /// Rejects what cannot be decoded, before any I/O. Call it before
-    /// ``stream(_:)`` or ``readAll()``.
-    func checkDecodable() throws(ZipError) {
+    /// The entry's name, for an error.
+    var entryName: String { String(decoding: table.nameBytes(entry), as: UTF8.self) }
+
+    /// Rejects what cannot be decoded, before any I/O.
+    private func checkDecodable() throws(ZipError) {
         let record = record
         let method = CompressionMethod(rawValue: record.method)
         if record.flags & (GeneralPurposeFlags.encrypted | GeneralPurposeFlags.strongEncryption) != 0
@@ -156,11 +190,11 @@ struct EntryReader {
                 return FileTable.bytesEqual(header.name, local)
             }
         } else if flags & GeneralPurposeFlags.utf8 != 0 || NameEncoding.isASCII(local) {
-            matches = table.withName(entry) { FileTable.bytesEqual($0, local) }
+            matches = FileTable.bytesEqual(table.nameBytes(entry), local)
         } else {
             var decoded: [UInt8] = []
             NameEncoding.appendCP437(local, to: &decoded)
-            matches = decoded.withUnsafeBytes { decoded in table.withName(entry) { FileTable.bytesEqual($0, decoded) } }
+            matches = decoded.withUnsafeBytes { FileTable.bytesEqual(table.nameBytes(entry), $0) }
         }
         guard matches else {
             throw ZipError(.localNameMismatch, offset: headerOffset,

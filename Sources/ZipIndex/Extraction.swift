@@ -145,7 +145,7 @@ extension ZipArchive {
             // Not OrderedParallelWork with one thread: that writes a batch
             // before recording it, and a cancellation from the progress
             // call must stop before the very next entry.
-            let writer = ExtractionWriter(archive: self, destination: destination, options: options, window: readWindow())
+            var writer = ExtractionWriter(archive: self, destination: destination, options: options)
             for (done, step) in plan.enumerated() {
                 run.record(step, writer.write(step))
                 if run.report.wasCancelled { break }
@@ -165,7 +165,7 @@ extension ZipArchive {
                 weight: { plan[$0].entry.compressedSize &+ 65536 },
                 state: {
                     ExtractionWriter(archive: self, destination: ExtractionDestination(borrowing: root, umask: umask),
-                                     options: options, window: self.readWindow())
+                                     options: options)
                 },
                 work: { writer, position in writer.write(plan[position]) },
                 deliver: { position, outcome in
@@ -361,16 +361,23 @@ struct ExtractionRun {
 }
 
 /// Writes single steps: one per thread, each with its own walk of the
-/// destination and its own window onto the archive.
+/// destination and its own reader of the archive.
 struct ExtractionWriter {
     let archive: ZipArchive
     let destination: ExtractionDestination
     let options: ExtractionOptions
-    let window: ReadWindow?
+    private var reader: EntryReader
+
+    init(archive: ZipArchive, destination: ExtractionDestination, options: ExtractionOptions) {
+        self.archive = archive
+        self.destination = destination
+        self.options = options
+        reader = archive.entryReader(window: archive.readWindow())
+    }
 
     /// Writes one step (a file is written and linked; a directory made; a
     /// link left for last) and says what it did.
-    func write(_ step: ExtractionStep) -> ExtractionOutcome {
+    mutating func write(_ step: ExtractionStep) -> ExtractionOutcome {
         let entry = step.entry
         if options.cancellation?.isCancelled == true { return .cancelled }
         do throws(ZipError) {
@@ -400,11 +407,12 @@ struct ExtractionWriter {
 
     /// Streams the entry's verified data into `fd`: the bytes written, or
     /// nil if the extraction was cancelled meanwhile.
-    private func copy(_ entry: ZipEntry, to fd: CInt, path: String) throws(ZipError) -> UInt64? {
+    private mutating func copy(_ entry: ZipEntry, to fd: CInt, path: String) throws(ZipError) -> UInt64? {
         var total: UInt64 = 0
         let cancellation = options.cancellation
         do {
-            try archive.read(entry, window: window) { chunk in
+            try archive.checkOwnership(entry)
+            try archive.read(at: entry.index, with: &reader, countsOutput: true) { chunk in
                 if let cancellation, cancellation.isCancelled { throw Stopped() }
                 do throws(SystemError) {
                     try FileDescriptorIO.writeAll(fd, chunk)

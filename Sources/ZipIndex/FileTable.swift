@@ -138,18 +138,18 @@ final class FileTable: Sendable {
         }
     }
 
-    @inline(__always)
-    func nameRange(_ entry: Int) -> Range<Int> {
-        let start = Int(records[entry].nameStart)
-        let end = entry + 1 < records.count ? Int(records[entry + 1].nameStart) : arena.count
-        return start ..< end
+    /// The buffers, borrowed: valid while this table lives.
+    var view: TableView {
+        TableView(records: records.borrowedElements, arena: arena.allBytes, wide: wide.borrowedElements,
+                  localHeadersAscend: localHeadersAscend)
     }
+
+    @inline(__always)
+    func nameRange(_ entry: Int) -> Range<Int> { view.nameRange(entry) }
 
     /// The UTF-8 bytes of an entry's name, valid while the table lives.
     @inline(__always)
-    func nameBytes(_ entry: Int) -> UnsafeRawBufferPointer {
-        arena.bytes(nameRange(entry))
-    }
+    func nameBytes(_ entry: Int) -> UnsafeRawBufferPointer { view.nameBytes(entry) }
 
     /// Calls `body` with the UTF-8 bytes of an entry's name.
     @inline(__always)
@@ -182,19 +182,73 @@ final class FileTable: Sendable {
 
     // MARK: Fields that may be wide
 
+    func localHeaderOffset(_ entry: Int) -> UInt64 { view.localHeaderOffset(entry) }
+    func compressedSize(_ entry: Int) -> UInt64 { view.compressedSize(entry) }
+    func uncompressedSize(_ entry: Int) -> UInt64 { view.uncompressedSize(entry) }
+    func centralHeaderOffset(_ entry: Int) -> UInt64 { view.centralHeaderOffset(entry) }
+}
+
+/// A file table's buffers, borrowed: what a thread reading many entries
+/// keeps, so that reading an entry's fields touches neither the table
+/// object nor its reference count. Another thread may be retaining and
+/// releasing the table meanwhile (each ``ZipEntry`` it hands over does),
+/// and that cache line bounced between the cores once per entry: two
+/// threads checking a million small entries used twice one thread's CPU.
+///
+/// Valid only while the table lives: keep the table alongside (as
+/// ``EntryReader`` does). Every access is bounds-checked.
+struct TableView: @unchecked Sendable {  // read-only, as the table's buffers are
+    let records: UnsafeBufferPointer<EntryRecord>
+    let arena: UnsafeRawBufferPointer
+    let wide: UnsafeBufferPointer<UInt64>
+    let localHeadersAscend: Bool
+
+    var count: Int { records.count }
+
     @inline(__always)
-    private func wideValue(_ entry: Int, _ field: Int, _ narrow: KeyPath<EntryRecord, UInt32>) -> UInt64 {
-        let record = records[entry]
+    func record(_ entry: Int) -> EntryRecord {
+        precondition(entry >= 0 && entry < records.count, "entry index out of range")
+        return records[entry]
+    }
+
+    @inline(__always)
+    func nameRange(_ entry: Int) -> Range<Int> {
+        let start = Int(record(entry).nameStart)
+        let end = entry + 1 < records.count ? Int(records[entry + 1].nameStart) : arena.count
+        precondition(start <= end && end <= arena.count, "name range out of range")
+        return start ..< end
+    }
+
+    /// The UTF-8 bytes of an entry's name.
+    @inline(__always)
+    func nameBytes(_ entry: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: arena[nameRange(entry)])
+    }
+
+    // MARK: Fields that may be wide
+
+    /// The fields of ``EntryRecord`` that a ZIP64 entry keeps in the side
+    /// table: a wide entry's `localHeaderOffset` is the index of its group
+    /// of four there, in this order.
+    private enum WideField: Int {
+        case localHeaderOffset, compressedSize, uncompressedSize, centralHeaderOffset
+    }
+
+    @inline(__always)
+    private func wideValue(_ entry: Int, _ field: WideField, _ narrow: KeyPath<EntryRecord, UInt32>) -> UInt64 {
+        let record = record(entry)
         if record.info.contains(.wide) {
-            return wide[Int(record.localHeaderOffset) * 4 + field]
+            let position = Int(record.localHeaderOffset) * 4 + field.rawValue
+            precondition(position < wide.count, "wide value out of range")
+            return wide[position]
         }
         return UInt64(record[keyPath: narrow])
     }
 
-    func localHeaderOffset(_ entry: Int) -> UInt64 { wideValue(entry, 0, \.localHeaderOffset) }
-    func compressedSize(_ entry: Int) -> UInt64 { wideValue(entry, 1, \.compressedSize) }
-    func uncompressedSize(_ entry: Int) -> UInt64 { wideValue(entry, 2, \.uncompressedSize) }
-    func centralHeaderOffset(_ entry: Int) -> UInt64 { wideValue(entry, 3, \.centralHeaderOffset) }
+    func localHeaderOffset(_ entry: Int) -> UInt64 { wideValue(entry, .localHeaderOffset, \.localHeaderOffset) }
+    func compressedSize(_ entry: Int) -> UInt64 { wideValue(entry, .compressedSize, \.compressedSize) }
+    func uncompressedSize(_ entry: Int) -> UInt64 { wideValue(entry, .uncompressedSize, \.uncompressedSize) }
+    func centralHeaderOffset(_ entry: Int) -> UInt64 { wideValue(entry, .centralHeaderOffset, \.centralHeaderOffset) }
 }
 
 #if canImport(Glibc)

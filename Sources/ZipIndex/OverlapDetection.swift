@@ -28,27 +28,48 @@ final class LocalHeaderOrder: Sendable {
     /// Where the entry's local header and data must end: the next local
     /// header, or the central directory. Equal to the entry's own offset
     /// when another entry shares its local header.
-    func limit(of entry: Int) -> UInt64 {
-        if table.localHeadersAscend {
-            return entry + 1 < table.count ? table.localHeaderOffset(entry + 1) : directoryOffset
-        }
+    func limit(of entry: Int) -> UInt64 { limits.limit(of: entry) }
+
+    /// What ``limit(of:)`` needs, as a value a thread keeps: the sorted
+    /// offsets, made now if the headers do not ascend, are then read with
+    /// no lock per entry.
+    var limits: Limits {
+        let view = table.view
+        guard !view.localHeadersAscend else { return Limits(table: view, directoryOffset: directoryOffset, sorted: []) }
         let offsets = sorted.withLock { cached in
             if let cached { return cached }
-            let built = (0 ..< table.count).map(table.localHeaderOffset).sorted()
+            let built = (0 ..< view.count).map(view.localHeaderOffset).sorted()
             cached = built
             return built
         }
-        let own = table.localHeaderOffset(entry)
-        // The first position holding `own`; `own` is present.
-        var low = 0
-        var high = offsets.count
-        while low < high {
-            let middle = (low + high) / 2
-            if offsets[middle] < own { low = middle + 1 } else { high = middle }
+        return Limits(table: view, directoryOffset: directoryOffset, sorted: offsets)
+    }
+
+    /// Each entry's limit, from the table alone. Borrows the table: valid
+    /// while it lives.
+    struct Limits {
+        let table: TableView
+        let directoryOffset: UInt64
+        /// Every local header offset, sorted; empty when they ascend in
+        /// directory order, where the next entry's is the limit.
+        let sorted: [UInt64]
+
+        func limit(of entry: Int) -> UInt64 {
+            if table.localHeadersAscend {
+                return entry + 1 < table.count ? table.localHeaderOffset(entry + 1) : directoryOffset
+            }
+            let own = table.localHeaderOffset(entry)
+            // The first position holding `own`; `own` is present.
+            var low = 0
+            var high = sorted.count
+            while low < high {
+                let middle = (low + high) / 2
+                if sorted[middle] < own { low = middle + 1 } else { high = middle }
+            }
+            let next = low + 1
+            guard next < sorted.count else { return directoryOffset }
+            return sorted[next]  // == own when the header is shared
         }
-        let next = low + 1
-        guard next < offsets.count else { return directoryOffset }
-        return offsets[next]  // == own when the header is shared
     }
 
     /// Entries that certainly overlap, found from the directory alone with
@@ -59,11 +80,12 @@ final class LocalHeaderOrder: Sendable {
     /// finds the overlaps this misses by a name's length.
     func overlappingEntries() -> [Int] {
         var result: [Int] = []
+        let limits = limits
         for entry in 0 ..< table.count where !table.records[entry].info.contains(.impossibleLocalHeaderOffset) {
             // Below the directory offset (checked at open): no overflow.
             let start = table.localHeaderOffset(entry) + UInt64(LocalFileHeader.fixedLength)
             let (end, overflow) = start.addingReportingOverflow(table.compressedSize(entry))
-            if overflow || end > limit(of: entry) { result.append(entry) }
+            if overflow || end > limits.limit(of: entry) { result.append(entry) }
         }
         return result
     }

@@ -20,9 +20,10 @@ extension ZipArchive {
     ///
     /// - Parameters:
     ///   - concurrency: how many threads decode, the calling one included;
-    ///     nil for one per processor online when the entries average at
-    ///     least 1 KiB compressed (smaller ones gain nothing from threads),
-    ///     else one. 1 decodes on the calling thread alone.
+    ///     nil for one per processor online. 1 decodes on the calling
+    ///     thread alone, and so does a run whose entries declare more than
+    ///     ``ReadLimits/maximumTotalOutput`` leaves: then the order of the
+    ///     reads decides which entries are refused.
     ///   - progress: called with the size of each decoded chunk, from any
     ///     of the threads, as the work goes (for a progress line).
     ///   - result: called once per entry, in order. If it throws, the other
@@ -31,33 +32,39 @@ extension ZipArchive {
                        progress: (@Sendable (Int) -> Void)? = nil,
                        result: (ZipEntry, ZipError?) throws -> Void) rethrows {
         var threads = max(1, min(concurrency ?? WorkerThreads.processorCount, entries.count))
-        if concurrency == nil, threads > 1 {
-            // Measured: for entries of a few dozen bytes (entries-1m.zip)
-            // two threads are slower than one, as they share the table's
-            // reference counts and the work per entry is tiny; for entries
-            // of kilobytes (wheels, jars) they are faster. Left to choose,
-            // parallelise only where the entries hold something to decode.
-            let compressed = entries.reduce(UInt64(0)) { $0 &+ $1.compressedSize }
-            if compressed / UInt64(entries.count) < Self.parallelEntrySize { threads = 1 }
-        }
+        // The threads read by index (-1: another archive's entry) and never
+        // copy a ZipEntry: each copy retains the table, and a count that
+        // several threads write costs more than checking a small entry.
+        let indices = entries.map { $0.table === storage.table ? $0.index : -1 }
+        // The total output is counted for the whole run at once, for the
+        // same reason. When it does not fit, entries are counted one by
+        // one, in order, on one thread, so that the same ones are refused
+        // as when reading them one at a time.
+        let reserved = reserveOutput(for: indices)
+        if !reserved { threads = 1 }
         guard threads > 1 else {
-            let window = readWindow()
-            for entry in entries { try result(entry, verdict(entry, window: window, progress: progress)) }
+            var reader = entryReader(window: readWindow())
+            for (position, entry) in entries.enumerated() {
+                try result(entry, verdict(indices[position], of: entries, at: position, reader: &reader,
+                                          countsOutput: !reserved, progress: progress))
+            }
             return
         }
         // Batches of up to 64 entries or 1 MiB compressed: a wheel's few
         // large libraries each go to a thread of their own.
-        try OrderedParallelWork.run(
-            count: entries.count, threads: threads, batch: 64, batchWeight: 1 << 20,
-            weight: { entries[$0].compressedSize },
-            state: { self.readWindow() },
-            work: { window, position in self.verdict(entries[position], window: window, progress: progress) },
-            deliver: { position, verdict in try result(entries[position], verdict) })
+        let table = storage.table.view
+        try withExtendedLifetime(storage) {
+            try OrderedParallelWork.run(
+                count: entries.count, threads: threads, batch: 64, batchWeight: 1 << 20,
+                weight: { indices[$0] < 0 ? 0 : table.compressedSize(indices[$0]) },
+                state: { self.entryReader(window: self.readWindow()) },
+                work: { reader, position in
+                    self.verdict(indices[position], of: entries, at: position, reader: &reader,
+                                 countsOutput: false, progress: progress)
+                },
+                deliver: { position, verdict in try result(entries[position], verdict) })
+        }
     }
-
-    /// The average compressed entry size from which an automatic
-    /// ``verify(_:concurrency:progress:result:)`` uses every processor.
-    static let parallelEntrySize: UInt64 = 1024
 
     /// One thread's window onto the file, with its decoder: neighbouring
     /// small entries come with one read (nil for an archive in memory).
@@ -67,21 +74,27 @@ extension ZipArchive {
                           inflaters: InflaterCache(chunkSize: EntryReader.chunkSize))
     }
 
-    /// One entry's verdict: read to the end and checked.
-    func verdict(_ entry: ZipEntry, window: ReadWindow?, progress: (@Sendable (Int) -> Void)?) -> ZipError? {
+    /// One entry's verdict: read to the end and checked. `index` is the
+    /// entry's in this archive, or -1 for `entries[position]`, another's.
+    func verdict(_ index: Int, of entries: [ZipEntry], at position: Int, reader: inout EntryReader,
+                 countsOutput: Bool, progress: (@Sendable (Int) -> Void)?) -> ZipError? {
         do {
+            guard index >= 0 else {
+                try checkOwnership(entries[position])
+                return nil  // unreachable: the index says it is another archive's
+            }
             // Unwrapped once: an optional closure called per chunk is
             // copied (retained and released) at each call.
             if let progress {
-                try read(entry, window: window) { chunk in progress(chunk.count) }
+                try read(at: index, with: &reader, countsOutput: countsOutput) { chunk in progress(chunk.count) }
             } else {
-                try read(entry, window: window) { _ in }
+                try read(at: index, with: &reader, countsOutput: countsOutput) { _ in }
             }
             return nil
         } catch let error as ZipError {
             return error
         } catch {
-            return ZipError(.io, entry: entry.name, detail: "\(error)")  // unreachable: the handler does not throw
+            return ZipError(.io, entry: reader.entryName, detail: "\(error)")  // unreachable: the handler does not throw
         }
     }
 }

@@ -109,10 +109,10 @@ struct TableBuffer<Element: BitwiseCopyable>: ~Copyable {
         capacity = count
     }
 
-    /// Calls `body` with the initialized elements.
-    @inline(__always)
-    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
-        try body(UnsafeBufferPointer(start: base, count: count))
+    /// The initialized elements, borrowed: valid only while the buffer's
+    /// owner lives (``TableView`` keeps its owner alongside).
+    var borrowedElements: UnsafeBufferPointer<Element> {
+        UnsafeBufferPointer(start: base, count: count)
     }
 }
 

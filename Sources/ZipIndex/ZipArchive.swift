@@ -41,6 +41,24 @@ public struct ZipArchive: Sendable {
             order = LocalHeaderOrder(table: table, directoryOffset: location.directoryOffset)
         }
 
+        /// Adds `declared` to the total output (saturating: declared sizes
+        /// come from the archive) and says whether the total stays within
+        /// the limit. A read refused here still counts, so that once the
+        /// limit is passed every later read is refused; with `onlyIfWithin`
+        /// nothing is added unless the total stays within.
+        func addOutput(_ declared: UInt64, onlyIfWithin: Bool = false) -> Bool {
+            var current = totalOutput.load(ordering: .relaxed)
+            while true {
+                let (sum, overflow) = current.addingReportingOverflow(declared)
+                let next = overflow ? UInt64.max : sum
+                let within = next <= limits.maximumTotalOutput
+                if onlyIfWithin, !within { return false }
+                let (exchanged, original) = totalOutput.compareExchange(expected: current, desired: next, ordering: .relaxed)
+                if exchanged { return within }
+                current = original
+            }
+        }
+
         var directoryIndex: DirectoryIndex {
             directories.withLock { index in
                 if let index { return index }
@@ -230,8 +248,12 @@ public struct ZipArchive: Sendable {
     ///   cannot be decoded; `.checksumMismatch`, `.sizeMismatch` or
     ///   `.corruptData` for bad data; header and I/O errors.
     public func read(_ entry: ZipEntry) throws(ZipError) -> [UInt8] {
-        do {
-            return try verifiedReader(for: entry).readAll()
+        try checkOwnership(entry)
+        var reader = entryReader(window: nil)
+        do throws(ZipError) {
+            try begin(entry.index, with: &reader, countsOutput: true)
+            reader.window = smallEntryWindow(entry.index, in: reader.table)
+            return try reader.readAll()
         } catch {
             throw error.naming(entry.name)
         }
@@ -246,17 +268,71 @@ public struct ZipArchive: Sendable {
     ///
     /// - Throws: ``ZipError``, or whatever `body` throws.
     public func read(_ entry: ZipEntry, chunks body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        try read(entry, window: nil, chunks: body)
+        try checkOwnership(entry)
+        var reader = entryReader(window: nil)
+        try read(at: entry.index, with: &reader, countsOutput: true, chunks: body)
     }
 
-    /// ``read(_:chunks:)`` through `window` (a thread's, for many entries),
-    /// or, when nil, a window of its own for a small entry.
-    func read(_ entry: ZipEntry, window: ReadWindow?, chunks body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        do {
-            try verifiedReader(for: entry, window: window).stream(body)
-        } catch let error as ZipError {
-            throw error.naming(entry.name)
+    /// Throws unless `entry` is one of this archive's.
+    func checkOwnership(_ entry: ZipEntry) throws(ZipError) {
+        guard entry.table === storage.table else {
+            throw ZipError(.io, entry: entry.name, detail: "the entry belongs to a different archive")
         }
+    }
+
+    /// ``read(_:chunks:)`` of the entry at `index` (one of this archive's)
+    /// with `reader`, a thread's for many entries (when it has no window, a
+    /// small entry gets one of its own). The one way to an entry's data, in
+    /// a fixed order: what cannot be decoded is refused before any I/O,
+    /// then the read limits apply (the total only when `countsOutput`: a
+    /// run that reserved it with ``reserveOutput(for:)`` does not count
+    /// again); the reader then checks the overlap, the local header against
+    /// the directory and the data descriptor (``EntryReader/dataRange()``),
+    /// and verifies the size and CRC-32 as the data goes by.
+    ///
+    /// It takes an index, not a ``ZipEntry``, so that a thread reading many
+    /// entries never copies one: each copy retains the table, and the
+    /// threads would share that count.
+    func read(at index: Int, with reader: inout EntryReader, countsOutput: Bool,
+              chunks body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        do {
+            try begin(index, with: &reader, countsOutput: countsOutput)
+            if reader.window == nil, let window = smallEntryWindow(index, in: reader.table) {
+                reader.window = window
+                defer { reader.window = nil }
+                try reader.stream(body)
+            } else {
+                try reader.stream(body)
+            }
+        } catch let error as ZipError {
+            throw error.naming(reader.entryName)
+        }
+    }
+
+    /// A reader of this archive's entries, for one thread: its reads go
+    /// through `window` when there is one.
+    func entryReader(window: ReadWindow?) -> EntryReader {
+        EntryReader(source: storage.source, table: storage.table, directoryOffset: storage.location.directoryOffset,
+                    limits: storage.limits, overlap: storage.limits.rejectsOverlappingEntries ? storage.order : nil,
+                    window: window)
+    }
+
+    /// Selects the entry at `index` in `reader` after the checks that need
+    /// no I/O: what cannot be decoded, then the limits.
+    private func begin(_ index: Int, with reader: inout EntryReader, countsOutput: Bool) throws(ZipError) {
+        try reader.begin(index)
+        if countsOutput { try countOutput(reader.table.uncompressedSize(index)) }
+    }
+
+    /// A small entry's local record (header, name, extra field, data,
+    /// descriptor) comes with one read instead of three or four: a window
+    /// of its size, or nil for a larger entry or an archive in memory.
+    private func smallEntryWindow(_ index: Int, in table: TableView) -> ReadWindow? {
+        let record = UInt64(LocalFileHeader.fixedLength + table.nameRange(index).count
+                            + EntryReader.usualExtraLength + DataDescriptor.maximumLength)
+        let compressed = table.compressedSize(index)
+        guard storage.source.isFile, record < Self.smallRecord, compressed <= Self.smallRecord - record else { return nil }
+        return ReadWindow(source: storage.source, capacity: Int(record + compressed))
     }
 
     /// Walks the local records from the start of the zip data to the
@@ -299,8 +375,11 @@ public struct ZipArchive: Sendable {
     /// Reads the parts of an entry's central header that the table does not
     /// keep: its comment, extra field and extended times.
     public func details(of entry: ZipEntry) throws(ZipError) -> ZipEntryDetails {
-        do {
-            let bytes = try reader(for: entry, forData: false).centralHeaderBytes()
+        do throws(ZipError) {
+            try checkOwnership(entry)
+            var reader = entryReader(window: nil)
+            reader.entry = entry.index
+            let bytes = try reader.centralHeaderBytes()
             return try bytes.withBytes { (raw) throws(ZipError) in
                 var cursor = ByteCursor(raw, fileOffset: centralDirectoryOffset + storage.table.centralHeaderOffset(entry.index))
                 return ZipEntryDetails(header: try CentralDirectoryHeader(&cursor))
@@ -310,66 +389,37 @@ public struct ZipArchive: Sendable {
         }
     }
 
-    /// The one way to an entry's data, in a fixed order: what cannot be
-    /// decoded is refused before any I/O, then the read limits apply; the
-    /// reader then checks the overlap, the local header against the
-    /// directory and the data descriptor (``EntryReader/dataRange()``),
-    /// and verifies the size and CRC-32 as the data goes by.
-    private func verifiedReader(for entry: ZipEntry, window: ReadWindow? = nil) throws(ZipError) -> EntryReader {
-        var reader = try reader(for: entry)
-        try reader.checkDecodable()
-        try admit(entry)
-        if let window {
-            reader.window = window
-            return reader
-        }
-        // A small entry's local record (header, name, extra field, data,
-        // descriptor) comes with one read instead of three or four.
-        let record = UInt64(LocalFileHeader.fixedLength + storage.table.nameRange(entry.index).count
-                            + EntryReader.usualExtraLength + DataDescriptor.maximumLength)
-        if storage.source.isFile, record < Self.smallRecord, entry.compressedSize <= Self.smallRecord - record {
-            reader.window = ReadWindow(source: storage.source, capacity: Int(record + entry.compressedSize))
-        }
-        return reader
-    }
-
     /// The largest local record read whole at once: 64 KiB.
     static let smallRecord: UInt64 = 64 << 10
 
-    /// A reader for `entry`. Only data reads need the overlap limit, which
-    /// may sort every local header offset on first use.
-    private func reader(for entry: ZipEntry, forData: Bool = true) throws(ZipError) -> EntryReader {
-        guard entry.table === storage.table else {
-            throw ZipError(.io, entry: entry.name, detail: "the entry belongs to a different archive")
+    /// Counts `declared` bytes against ``ReadLimits/maximumTotalOutput``.
+    private func countOutput(_ declared: UInt64) throws(ZipError) {
+        let limit = storage.limits.maximumTotalOutput
+        guard limit != .max else { return }
+        guard storage.addOutput(declared) else {
+            throw ZipError(.limitExceeded, detail: "reads of this archive would produce more than \(limit) bytes in all")
         }
-        let checksOverlap = forData && storage.limits.rejectsOverlappingEntries
-        return EntryReader(source: storage.source, table: storage.table, entry: entry.index,
-                           directoryOffset: storage.location.directoryOffset,
-                           dataLimit: checksOverlap ? storage.order.limit(of: entry.index) : nil)
     }
 
-    /// Applies the read limits to an entry about to be read.
-    private func admit(_ entry: ZipEntry) throws(ZipError) {
-        let limits = storage.limits
-        let declared = entry.uncompressedSize
-        try limits.check(uncompressed: declared, compressed: entry.compressedSize, method: entry.method)
-        guard limits.maximumTotalOutput != .max else { return }
-        // A saturating add: declared sizes come from the archive.
-        var current = storage.totalOutput.load(ordering: .relaxed)
-        while true {
-            let (sum, overflow) = current.addingReportingOverflow(declared)
-            let next = overflow ? UInt64.max : sum
-            let (exchanged, original) = storage.totalOutput.compareExchange(
-                expected: current, desired: next, ordering: .relaxed)
-            if exchanged {
-                guard next <= limits.maximumTotalOutput else {
-                    throw ZipError(.limitExceeded,
-                                   detail: "reads of this archive would produce more than \(limits.maximumTotalOutput) bytes in all")
-                }
-                return
-            }
-            current = original
+    /// Counts, in one step, the declared output of every entry at
+    /// `indices` that the checks before reading admit (a negative index is
+    /// none), when all of it fits under ``ReadLimits/maximumTotalOutput``:
+    /// the run then reads those entries with `countsOutput` false, and no
+    /// thread writes the shared count per entry. False, with nothing
+    /// counted, when it does not fit: each entry must then be counted as it
+    /// is read, in order, for the same entries to fail as when reading
+    /// them one by one.
+    func reserveOutput(for indices: [Int]) -> Bool {
+        guard storage.limits.maximumTotalOutput != .max else { return true }
+        var reader = entryReader(window: nil)
+        var total: UInt64 = 0
+        for index in indices where index >= 0 {
+            guard (try? reader.begin(index)) != nil else { continue }
+            let (sum, overflow) = total.addingReportingOverflow(reader.table.uncompressedSize(index))
+            guard !overflow else { return false }
+            total = sum
         }
+        return storage.addOutput(total, onlyIfWithin: true)
     }
 
     // MARK: Entries

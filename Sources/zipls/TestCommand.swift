@@ -4,6 +4,8 @@ import Glibc
 import Musl
 #endif
 import ArgumentParser
+import Synchronization
+import SystemFiles
 import ZipIndex
 
 /// `zipls test ARCHIVE [PATTERN...]`: read every entry and check it, as
@@ -37,8 +39,7 @@ struct TestCommand: ArchiveCommand {
             matches nothing. When the PATTERNs match no entry at all, only that \
             is reported (on stderr): there is no summary line.
 
-            Entries are decoded on every processor at once when they average \
-            1 KiB or more compressed (--jobs N to \
+            Entries are decoded on every processor at once (--jobs N to \
             choose); the output and the exit status are the same for any N.
 
             When stderr is a terminal and the work takes more than half a \
@@ -87,23 +88,42 @@ struct TestCommand: ArchiveCommand {
             diagnostics.progress = nil
         }
 
-        // The structure first, so that --verbose never says OK for an entry
-        // it then finds bad; its findings are reported after the data's.
-        var structure: ZipStructure?
-        var structureError: ZipError?
+        // The structure walk (one sequential read of the local records)
+        // runs on a thread of its own beside the entries' checks. With
+        // --verbose it comes first, so that no entry is said OK and then
+        // found bad; with --jobs 1 too, so that one job is one thread. Its
+        // findings are reported after the data's.
+        let verbose = verbose, jobs = jobs
+        let walked = Mutex<Result<ZipStructure, ZipError>?>(nil)
+        var walker: WorkerThreads?
         if patterns.isEmpty {
-            do {
-                structure = try archive.verifyStructure()
-            } catch {
-                structureError = error
+            if verbose || jobs == 1 {
+                walked.withLock { $0 = Result { () throws(ZipError) in try archive.verifyStructure() } }
+            } else {
+                walker = WorkerThreads(count: 1) { _ in
+                    let result = Result { () throws(ZipError) in try archive.verifyStructure() }
+                    walked.withLock { $0 = result }
+                }
             }
         }
+        var structure: ZipStructure?
+        var structureError: ZipError?
+        func collectStructure() {
+            guard patterns.isEmpty else { return }
+            // A thread that could not be started walked nothing: walk here.
+            let result = walked.withLock { $0 } ?? Result { () throws(ZipError) in try archive.verifyStructure() }
+            switch result {
+            case .success(let found): structure = found
+            case .failure(let error): structureError = error
+            }
+        }
+        if walker == nil { collectStructure() }
         let truncating = Set(structure?.truncatingDescriptors ?? [])
 
         // Decoded on every core (or --jobs), reported in archive order.
-        // The options are read once: an argument-parser property costs a
-        // generic lookup per access, which per entry is most of the work.
-        let verbose = verbose, jobs = jobs
+        // The options were read once above: an argument-parser property
+        // costs a generic lookup per access, which per entry is most of
+        // the work.
         var bad = Set<Int>()
         do {
             var counting: (@Sendable (Int) -> Void)?
@@ -128,6 +148,10 @@ struct TestCommand: ArchiveCommand {
             throw .failed(errno: EINVAL)  // unreachable: the handler above throws only OutputError
         }
         progress.clear()
+        if walker != nil {
+            walker?.join()
+            collectStructure()
+        }
 
         var hidden = 0
         if patterns.isEmpty {

@@ -21,8 +21,8 @@ struct InflaterDifferentialTests {
         for name in Fixture.all + corpus {
             guard let archive = try? Fixture.open(name, limits: .unlimited), let bytes = try? Fixture.bytes(name) else { continue }
             for entry in archive.entries where entry.method == .deflated && entry.compressedSize < 4 << 20 {
-                let reader = EntryReader(source: archive.storage.source, table: archive.storage.table, entry: entry.index,
-                                         directoryOffset: archive.storage.location.directoryOffset, dataLimit: nil)
+                var reader = archive.entryReader(window: nil)
+                reader.entry = entry.index
                 guard let (offset, length) = try? reader.dataRange() else { continue }
                 result.append(("\(name):\(entry.name)", Array(bytes[Int(offset) ..< Int(offset + length)]), entry.uncompressedSize,
                                entry.crc32))

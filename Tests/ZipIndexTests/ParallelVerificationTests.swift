@@ -63,6 +63,55 @@ struct ParallelVerificationTests {
         #expect(codes == Self.expected(archive))
     }
 
+    /// A total output limit makes the order of the reads matter: the
+    /// entries refused are the ones reading one after another refuses,
+    /// whatever the number of threads.
+    @Test(arguments: [1, 2, 4])
+    func aTotalOutputLimitRefusesTheSameEntriesOnAnyNumberOfThreads(concurrency: Int) throws {
+        let bytes = HandmadeArchive.build((0 ..< 300).map {
+            HandmadeArchive.Member(name: Array("f\($0)".utf8), data: Array(repeating: UInt8($0 % 256), count: 100))
+        })
+        let limits = ReadLimits(maximumTotalOutput: 100 * 150 + 50)
+        let expected = Self.expected(try ZipArchive(bytes: bytes, limits: limits))
+        #expect(expected.prefix(150).allSatisfy { $0 == nil })
+        #expect(expected.dropFirst(150).allSatisfy { $0 == .limitExceeded })
+        let archive = try ZipArchive(bytes: bytes, limits: limits)
+        var codes: [ZipError.Code?] = []
+        archive.verify(Array(archive.entries), concurrency: concurrency) { _, error in codes.append(error?.code) }
+        #expect(codes == expected)
+    }
+
+    /// A run that fits under the total output limit counts each entry it
+    /// admits once, and those it refuses before reading (one larger than
+    /// the entry size limit) not at all: what is left is exactly the limit
+    /// minus those.
+    @Test(arguments: [1, 3])
+    func aRunCountsWhatItAdmitsOnce(concurrency: Int) throws {
+        var members = (0 ..< 200).map {
+            HandmadeArchive.Member(name: Array("f\($0)".utf8), data: Array(repeating: 7, count: 100))
+        }
+        members[10].declaredSize = 1_000_000  // refused before reading, not counted
+        let bytes = HandmadeArchive.build(members)
+        let admitted = UInt64(199 * 100)
+        for spare in [UInt64(0), 100] {
+            let archive = try ZipArchive(bytes: bytes, limits: ReadLimits(maximumEntrySize: 10_000, maximumTotalOutput: admitted + spare))
+            var codes: [ZipError.Code?] = []
+            archive.verify(Array(archive.entries), concurrency: concurrency) { _, error in codes.append(error?.code) }
+            #expect(codes.filter { $0 == nil }.count == 199)
+            #expect(codes[10] == .limitExceeded)
+            // One more entry of 100 bytes fits only in the spare.
+            let again: ZipError.Code? = { () -> ZipError.Code? in
+                do throws(ZipError) {
+                    _ = try archive.read(archive.entries[0])
+                    return nil
+                } catch {
+                    return error.code
+                }
+            }()
+            #expect(again == (spare == 0 ? .limitExceeded : nil))
+        }
+    }
+
     struct Stop: Error {}
 
     @Test func anErrorFromTheHandlerStopsTheWorkAndIsRethrown() throws {

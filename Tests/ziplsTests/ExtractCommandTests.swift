@@ -267,7 +267,7 @@ struct ExtractCommandTests {
             let missing = try ZiplsProcess.zipls(["extract", "absent.zip"], in: directory)
             #expect(missing.status == 2)
             #expect(missing.stderrLines == ["zipls: absent.zip: no such file"])
-            FileManager.default.createFile(atPath: directory.path + "/file", contents: Data())
+            _ = FileManager.default.createFile(atPath: directory.path + "/file", contents: Data())
             let blocked = try ZiplsProcess.zipls(["extract", ZiplsProcess.fixture("mixed.zip"), "-d", "file"], in: directory)
             #expect(blocked.status == 2)
             #expect(blocked.stderr.contains("file: not a directory"), "\(blocked)")
