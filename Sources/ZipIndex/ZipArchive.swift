@@ -276,7 +276,7 @@ public struct ZipArchive: Sendable {
     /// Throws unless `entry` is one of this archive's.
     func checkOwnership(_ entry: ZipEntry) throws(ZipError) {
         guard entry.table === storage.table else {
-            throw ZipError(.io, entry: entry.name, detail: "the entry belongs to a different archive")
+            throw ZipError(.foreignEntry, entry: entry.name, detail: "it was listed by another ZipArchive value")
         }
     }
 

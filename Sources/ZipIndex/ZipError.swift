@@ -78,6 +78,9 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A ``ReadLimits`` cap was reached: entry size, total output,
         /// compression ratio or entry count.
         case limitExceeded
+        /// The ``ZipEntry`` was listed by another ``ZipArchive`` (even one
+        /// of the same file): pass entries to the archive that listed them.
+        case foreignEntry
         /// Extraction: the entry's name is unsafe to extract
         /// (``ZipEntry/safeRelativePath`` is nil), so it was skipped.
         case unsafeName
@@ -157,6 +160,7 @@ public struct ZipError: Error, Sendable, Hashable, CustomStringConvertible {
         case .nameCollision: "path taken by an earlier entry"
         case .fileExists: "path exists"
         case .symlinkOutsideDestination: "symbolic link leads outside the destination"
+        case .foreignEntry: "the entry belongs to another archive"
         }
     }
 }

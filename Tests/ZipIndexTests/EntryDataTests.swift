@@ -30,6 +30,28 @@ struct EntryDataTests {
         }
     }
 
+    /// An entry listed by one archive value is refused by another, even of
+    /// the same file: its index means nothing there.
+    @Test func anEntryOfAnotherArchiveIsRefusedAsForeign() throws {
+        let archive = try Fixture.open("deflated.zip")
+        let other = try Fixture.open("deflated.zip")
+        let entry = try #require(other.entries.first { !$0.isDirectory })
+        func code(_ body: () throws -> Void) -> ZipError.Code? {
+            do { try body() } catch let error as ZipError {
+                #expect(error.entry == entry.name)
+                return error.code
+            } catch { return nil }
+            return nil
+        }
+        #expect(code { _ = try archive.read(entry) } == .foreignEntry)
+        #expect(code { try archive.read(entry) { _ in } } == .foreignEntry)
+        #expect(code { _ = try archive.details(of: entry) } == .foreignEntry)
+        var verdicts: [ZipError.Code?] = []
+        archive.verify([entry, archive.entries[entry.index]], concurrency: 2) { _, error in verdicts.append(error?.code) }
+        #expect(verdicts == [.foreignEntry, nil])
+        #expect(try other.read(entry) == (try archive.read(archive.entries[entry.index])))
+    }
+
     @Test func emptyEntriesReadAsNoBytes() throws {
         let archive = try Fixture.open("empty-entry.zip")
         let empties = archive.entries.filter { $0.name.hasPrefix("empty-") }
