@@ -5,7 +5,7 @@ import ZipIndex
 final class ArchiveTable: Sendable {
     let archive: ZipArchive
     /// The identity of the file as it was opened (fstat).
-    let stamp: FileStamp?
+    let stamp: FileIdentity?
     /// Whether the file changed within one timestamp tick of the read, so
     /// that an unchanged identity would not prove the table current (Git's
     /// racy-clean rule). Such a table is re-read on revalidation.
@@ -21,7 +21,7 @@ final class ArchiveTable: Sendable {
     /// probes of these compact sets and no lookup in the archive's index.
     let stems: ByteStringSet
 
-    init(archive: ZipArchive, stamp: FileStamp?, readTimeNs: Int64, granularityNs: Int64) {
+    init(archive: ZipArchive, stamp: FileIdentity?, readTimeNs: Int64, granularityNs: Int64) {
         self.archive = archive
         self.stamp = stamp
         racy = stamp.map { $0.isRacy(readAtNs: readTimeNs, granularityNs: granularityNs) } ?? true

@@ -49,7 +49,7 @@ final class CachedArchive: Sendable {
     /// The table for a new importer. `observed` is the stamp the importer
     /// just took while splitting its path: a cached table with a different
     /// identity is not reused. Throws if the archive cannot be read.
-    func openTable(observed: FileStamp) throws(ImporterError) -> ArchiveTable {
+    func openTable(observed: FileIdentity) throws(ImporterError) -> ArchiveTable {
         let marks = slot.marks()
         // A racy table is not reused even when the stamp matches: the file
         // may have been rewritten within the tick it was read in, keeping
@@ -87,7 +87,7 @@ final class CachedArchive: Sendable {
 
     func invalidate() { slot.invalidate() }
 
-    private func revalidate(marks: CacheSlot<ArchiveState>.Marks, observed: FileStamp?) -> ArchiveState {
+    private func revalidate(marks: CacheSlot<ArchiveState>.Marks, observed: FileIdentity?) -> ArchiveState {
         slot.counters.miss()
         let startedAt = environment.monotonicNs()
         let previous = slot.snapshot()

@@ -1,15 +1,17 @@
+import ZipIndex
+
 /// One directory's listing as read at one moment.
 final class DirectoryListing: Sendable {
     let names: ByteStringSet
     /// The directory's identity just before it was listed; nil if it could
     /// not be stat'ed (then the listing is empty, as `FileFinder`'s).
-    let stamp: FileStamp?
+    let stamp: FileIdentity?
     /// Whether the directory changed within one timestamp tick of the
     /// listing: a file created later in the same tick would leave the stamp
     /// as it is, so such a listing is taken again on next use.
     let racy: Bool
 
-    init(names: ByteStringSet, stamp: FileStamp?, readTimeNs: Int64, granularityNs: Int64) {
+    init(names: ByteStringSet, stamp: FileIdentity?, readTimeNs: Int64, granularityNs: Int64) {
         self.names = names
         self.stamp = stamp
         racy = stamp.map { $0.isRacy(readAtNs: readTimeNs, granularityNs: granularityNs) } ?? false

@@ -11,17 +11,17 @@ import ZipIndex
 /// (the kernel always moves ctime on a real one).
 struct FileSystemEnvironment: Sendable {
     /// `stat(path)`, or nil when the path cannot be stat'ed.
-    var statPath: @Sendable (SystemPath) -> FileStamp?
+    var statPath: @Sendable (SystemPath) -> FileIdentity?
     /// The identity of an archive as it was opened.
-    var stampOfOpened: @Sendable (ZipArchive, SystemPath) -> FileStamp?
+    var stampOfOpened: @Sendable (ZipArchive, SystemPath) -> FileIdentity?
     /// Wall-clock time (comparable with file timestamps), in nanoseconds.
     var wallClockNs: @Sendable () -> Int64
     /// Monotonic time for time-to-live, in nanoseconds.
     var monotonicNs: @Sendable () -> Int64
 
     static let live = FileSystemEnvironment(
-        statPath: { FileStamp.of(path: $0) },
-        stampOfOpened: { archive, _ in archive.fileIdentity.map(FileStamp.init) },
+        statPath: { FileIdentity.of(path: $0) },
+        stampOfOpened: { archive, _ in archive.fileIdentity },
         wallClockNs: { clockNanoseconds(CLOCK_REALTIME) },
         monotonicNs: { clockNanoseconds(CLOCK_MONOTONIC) }
     )
@@ -35,7 +35,7 @@ struct FileSystemEnvironment: Sendable {
     }
 
     /// `stat(path)`, or nil when the path cannot be stat'ed.
-    func stat(_ path: SystemPath) -> FileStamp? { statPath(path) }
+    func stat(_ path: SystemPath) -> FileIdentity? { statPath(path) }
 
-    func stat(_ path: String) -> FileStamp? { statPath(SystemPath(path)) }
+    func stat(_ path: String) -> FileIdentity? { statPath(SystemPath(path)) }
 }

@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import SystemFiles
+import ZipIndex
 
 /// Writes modules and packages into a directory so that the very next find
 /// sees them: PJ Eby's `write_module` / `write_package` (python-dev, 2013).
@@ -107,7 +108,7 @@ public struct ModuleWriter: Sendable {
     private static func makeDirectory(_ path: SystemPath) throws(ImporterError) {
         if path.withCString({ mkdir($0, 0o755) }) == 0 { return }
         let number = errno
-        if number == EEXIST, FileStamp.of(path: path)?.kind == .directory { return }
+        if number == EEXIST, FileIdentity.of(path: path)?.kind == .directory { return }
         errno = number
         throw FileIO.systemError(number == EEXIST ? .notADirectory : .writeFailed, path.description, "mkdir")
     }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import ZipIndex
 
 /// Path arithmetic, kept to what CPython's import machinery does so that
 /// origins and search locations come out as the same strings.
@@ -18,8 +19,8 @@ enum PathSplitting {
     /// zipimport stats from the full path backwards, one component at a
     /// time, so `a.zip/pkg/sub` finds `a.zip` even though `a.zip/pkg` cannot
     /// be stat'ed (ENOTDIR).
-    static func splitArchivePath(_ path: SystemPath, stat: (SystemPath) -> FileStamp?)
-        throws(ImporterError) -> (archive: SystemPath, prefix: SystemPath, stamp: FileStamp) {
+    static func splitArchivePath(_ path: SystemPath, stat: (SystemPath) -> FileIdentity?)
+        throws(ImporterError) -> (archive: SystemPath, prefix: SystemPath, stamp: FileIdentity) {
         guard !path.isEmpty else { throw ImporterError(.emptyPath) }
         var current = path
         var components: [SystemPath] = []

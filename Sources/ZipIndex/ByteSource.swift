@@ -159,35 +159,3 @@ final class ByteSource: Sendable {
         return ZipError(.io, offset: offset, detail: "\(operation)\(subject): \(message) (errno \(code))")
     }
 }
-
-/// The identity of a file on disk: which file it is and which version of it.
-///
-/// Two identities are equal when the device, inode, size, modification time
-/// and status-change time (both in nanoseconds) are equal. A file rewritten
-/// in place keeps its inode but gets a new ctime even if its mtime is put
-/// back, so comparing identities detects every rewrite the kernel records.
-public struct FileIdentity: Sendable, Hashable {
-    public let device: UInt64
-    public let inode: UInt64
-    public let size: Int64
-    /// Modification time, nanoseconds since the epoch.
-    public let modificationTimeNs: Int64
-    /// Status change time, nanoseconds since the epoch.
-    public let changeTimeNs: Int64
-
-    init(_ info: stat) {
-        device = UInt64(info.st_dev)
-        inode = UInt64(info.st_ino)
-        size = Int64(info.st_size)
-        modificationTimeNs = Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec)
-        changeTimeNs = Int64(info.st_ctim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_ctim.tv_nsec)
-    }
-
-    /// The identity of the file at `path` now, or nil if it cannot be
-    /// stat'ed (for example because it was deleted). The C function is `stat`.
-    public static func of(path: String) -> FileIdentity? {
-        var info = stat()
-        guard path.withCString({ stat($0, &info) }) == 0 else { return nil }
-        return FileIdentity(info)
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Importer
+import ZipIndex
 
 /// The first lookup after an invalidation stats the archive: the table is
 /// kept if its identity (device, inode, size, mtime, ctime) is unchanged,
@@ -49,7 +50,7 @@ import Testing
         let replacement = scratch.file("new.zip")
         try makeZip(replacement, [.file("cccc.py", "3333")])
         // The same mtime as the original: the inode (and size) tell.
-        try setTimes(replacement, modificationNs: try #require(FileStamp.of(path: archive)).modificationTimeNs)
+        try setTimes(replacement, modificationNs: try #require(FileIdentity.of(path: archive)).modificationTimeNs)
         #expect(rename(replacement, archive) == 0)
         let before = zi.statistics
         zi.invalidateCaches()
@@ -65,14 +66,14 @@ import Testing
         let scratch = try Scratch()
         defer { withExtendedLifetime(scratch) {} }
         let (archive, zi, _) = try setUp(scratch)
-        let original = try #require(FileStamp.of(path: archive))
+        let original = try #require(FileIdentity.of(path: archive))
         let other = scratch.file("other.zip")
         try makeZip(other, [.file("aaab.py", "1111"), .file("bbbc.py", "2222")])
         let rewritten = try readBytes(other)
         #expect(Int64(rewritten.count) == original.size)
         try overwriteInPlace(archive, with: rewritten)
         try setTimes(archive, modificationNs: original.modificationTimeNs)
-        let now = try #require(FileStamp.of(path: archive))
+        let now = try #require(FileIdentity.of(path: archive))
         #expect(now.inode == original.inode && now.size == original.size)
         #expect(now.modificationTimeNs == original.modificationTimeNs)
         #expect(now.changeTimeNs != original.changeTimeNs)

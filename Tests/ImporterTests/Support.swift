@@ -152,7 +152,7 @@ func setTimes(_ path: String, modificationNs: Int64) throws {
 /// Moves a file's times back by `seconds`, so that a cache that reads it now
 /// is not racy (its ctime still moves; wait for that with `settle`).
 func age(_ path: String, seconds: Int64 = 3600) throws {
-    guard let stamp = FileStamp.of(path: path) else { throw CommandFailed(description: "no \(path)") }
+    guard let stamp = FileIdentity.of(path: path) else { throw CommandFailed(description: "no \(path)") }
     try setTimes(path, modificationNs: stamp.modificationTimeNs - seconds * 1_000_000_000)
 }
 
@@ -194,7 +194,7 @@ func expectImporterError<T>(_ code: ImporterError.Code, sourceLocation: SourceLo
 /// test sets: the way to show coarse timestamp granularity
 /// deterministically, since a real kernel always moves ctime.
 final class FakeFileSystem: Sendable {
-    private let frozen = Mutex<[SystemPath: FileStamp]>([:])
+    private let frozen = Mutex<[SystemPath: FileIdentity]>([:])
     private let wallClock = Mutex<Int64?>(nil)
     private let stats = Atomic<Int>(0)
     /// The monotonic clock: starts at the real one, then moves 1 ns per
@@ -208,15 +208,15 @@ final class FakeFileSystem: Sendable {
 
     /// Freezes the stamp of `path` (canonical) at its current value.
     @discardableResult
-    func freeze(_ path: String) throws -> FileStamp {
+    func freeze(_ path: String) throws -> FileIdentity {
         let canonical = PathSplitting.canonical(SystemPath(path))
-        guard let stamp = FileStamp.of(path: canonical) else { throw CommandFailed(description: "no \(path)") }
+        guard let stamp = FileIdentity.of(path: canonical) else { throw CommandFailed(description: "no \(path)") }
         frozen.withLock { $0[canonical] = stamp }
         return stamp
     }
 
     /// Sets the wall clock to `offsetNs` after the newest time of `stamp`.
-    func setClock(after stamp: FileStamp, byNs offsetNs: Int64) {
+    func setClock(after stamp: FileIdentity, byNs offsetNs: Int64) {
         wallClock.withLock { $0 = stamp.newestTimeNs + offsetNs }
     }
 
@@ -228,13 +228,13 @@ final class FakeFileSystem: Sendable {
                 self.stats.wrappingAdd(1, ordering: .relaxed)
                 let key = path.isAbsolute ? path : PathSplitting.canonical(path)
                 if let stamp = self.frozen.withLock({ $0[key] }) {
-                    return FileStamp.of(path: path) == nil ? nil : stamp
+                    return FileIdentity.of(path: path) == nil ? nil : stamp
                 }
-                return FileStamp.of(path: path)
+                return FileIdentity.of(path: path)
             },
             stampOfOpened: { archive, path in
                 if let stamp = self.frozen.withLock({ $0[path] }) { return stamp }
-                return archive.fileIdentity.map(FileStamp.init)
+                return archive.fileIdentity
             },
             wallClockNs: { self.wallClock.withLock { $0 } ?? FileSystemEnvironment.live.wallClockNs() },
             monotonicNs: { self.monotonic.wrappingAdd(1, ordering: .relaxed).newValue }
