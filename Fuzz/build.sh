@@ -4,7 +4,7 @@
 #   Fuzz/build.sh [TARGET...]      # default: every target in Fuzz/Targets/
 #
 # Each target is one swiftc invocation: Fuzz/Targets/<target>.swift compiled
-# together with every Sources/ZipIndex/*.swift file as a single module
+# together with every Swift file under Sources/ZipIndex as a single module
 # (ZipIndexFuzz), so the targets reach internal API without @testable.
 # The importer target is built the same way with Sources/Importer/*.swift in
 # a second module (Importer) on top of a ZipIndex module.
@@ -40,7 +40,7 @@ else
     for f in Fuzz/Targets/*.swift; do TARGETS+=("$(basename "$f" .swift)"); done
 fi
 
-ZIPINDEX_SOURCES=("$ROOT"/Sources/ZipIndex/*.swift)
+mapfile -t ZIPINDEX_SOURCES < <(find "$ROOT/Sources/ZipIndex" -name "*.swift" | sort)
 SYSTEM_SOURCES=("$ROOT"/Sources/SystemFiles/*.swift)
 # SystemFiles (the system-call loops ZipIndex shares with the Importer and
 # zipls) is a module of its own with `package` access: build it once, as
