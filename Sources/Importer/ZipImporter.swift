@@ -181,7 +181,7 @@ public final class ZipImporter: ModuleFinder {
     /// file, consistently with the cached table, until the next revalidation.
     ///
     /// - Throws: ``ImporterError`` `.resourceNotFound`, `.invalidMember`
-    ///   (with the ``ZipError``), or `.archiveUnavailable`.
+    ///   (with the `ZipError`), or `.archiveUnavailable`.
     public func data(_ path: String) throws(ImporterError) -> [UInt8] {
         let root = archive + "/"
         let key = path.hasPrefix(root) ? String(path.dropFirst(root.count)) : path

@@ -73,8 +73,10 @@ public struct ZipArchive: Sendable {
 
     /// Opens the archive at `path`.
     ///
-    /// - Parameter limits: caps on entry count and on what reads may
-    ///   produce; the defaults are safe for untrusted archives.
+    /// - Parameters:
+    ///   - path: the archive's path.
+    ///   - limits: caps on entry count and on what reads may produce; the
+    ///     defaults are safe for untrusted archives.
     /// - Throws: ``ZipError`` with code `.io` if the file cannot be opened,
     ///   or a format code if it is not a readable zip archive.
     public init(path: String, limits: ReadLimits = .default) throws(ZipError) {

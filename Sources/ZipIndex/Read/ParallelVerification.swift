@@ -19,6 +19,7 @@ extension ZipArchive {
     /// decodes one entry at a time.
     ///
     /// - Parameters:
+    ///   - entries: the entries to check, in the order of the verdicts.
     ///   - concurrency: how many threads decode, the calling one included;
     ///     nil for one per processor online. 1 decodes on the calling
     ///     thread alone, and so does a run whose entries declare more than
