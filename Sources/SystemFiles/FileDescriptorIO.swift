@@ -39,7 +39,7 @@ package enum FileDescriptorIO {
     /// bytes read, 0 at the end of the file.
     package static func read(_ descriptor: CInt, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
         while true {
-            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            let count = Platform.read(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 { return count }
             guard errno == EINTR else { throw SystemError("read") }
         }

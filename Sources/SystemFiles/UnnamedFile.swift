@@ -38,16 +38,18 @@ package struct UnnamedFile: ~Copyable {
         let access = readable ? O_RDWR : O_WRONLY
         self.directory = directory
         if !named {
-            // O_TMPFILE is __O_TMPFILE | O_DIRECTORY, which Swift does not import.
-            let fd = openat(directory, ".", 0o20_000_000 | O_DIRECTORY | access | O_CLOEXEC, mode)
+            let fd = Platform.unnamedFileFlags.map { openat(directory, ".", $0 | access | O_CLOEXEC, mode) } ?? -1
             if fd >= 0 {
                 descriptor = fd
                 temporaryName = nil
                 return
             }
-            // The file system has no O_TMPFILE (EOPNOTSUPP), or the kernel
-            // predates it (EISDIR, EINVAL): fall back to a name.
-            guard errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL else { throw SystemError("create") }
+            // The system has no unnamed files, the file system has no
+            // O_TMPFILE (EOPNOTSUPP), or the kernel predates it (EISDIR,
+            // EINVAL): fall back to a name.
+            guard Platform.unnamedFileFlags == nil || errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL else {
+                throw SystemError("create")
+            }
         }
         for attempt in 0 ..< 100 {
             let candidate = ".\(hint).zipindex-\(getpid())-\(attempt)"
@@ -92,7 +94,7 @@ package struct UnnamedFile: ~Copyable {
         let fd = descriptor, temporary = temporaryName, directory = directory
         func linkAs(_ target: String) -> Bool {
             if let temporary { return linkat(directory, temporary, directory, target, 0) == 0 }
-            return linkat(AT_FDCWD, "/proc/self/fd/\(fd)", directory, target, AT_SYMLINK_FOLLOW) == 0
+            return Platform.linkUnnamedFile(fd, in: directory, as: target)
         }
         if linkAs(name) { return }
         guard errno == EEXIST else { throw .system(SystemError("link")) }

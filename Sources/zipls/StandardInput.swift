@@ -35,7 +35,7 @@ enum StandardInput {
             return .failure(.init("standard input is a terminal; pipe an archive in, or name a file"))
         }
         let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
-        let directoryDescriptor = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let directoryDescriptor = Platform.open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         var spool: UnnamedFile
         do throws(SystemError) {
             guard directoryDescriptor >= 0 else { throw SystemError("open") }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ZipIndex
+import SystemFiles
 
 #if canImport(Glibc)
 import Glibc
@@ -67,15 +68,15 @@ struct Zipls: ParsableCommand {
         let arguments = CommandLine.arguments.dropFirst()
         if arguments.count == 1, arguments.first == "-V" || arguments.first == "--version" {
             print(versionLine)
-            Glibc.exit(ExitStatus.success.rawValue)
+            Platform.exit(ExitStatus.success.rawValue)
         }
         if let word = arguments.first, looksLikeAnUnknownCommand(word) {
             let commands = configuration.subcommands.compactMap { $0.configuration.commandName }.joined(separator: ", ")
             Diagnostics.writeLine("zipls: no such command or file: \(Diagnostics.escaped(word)) (the commands are \(commands), and help)")
-            Glibc.exit(ExitStatus.usage.rawValue)
+            Platform.exit(ExitStatus.usage.rawValue)
         }
         if arguments.count == 1, let archive = arguments.first, isPlainArchive(archive) {
-            Glibc.exit(ListCommand.listing(archive).execute().rawValue)
+            Platform.exit(ListCommand.listing(archive).execute().rawValue)
         }
         main(nil)
     }

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemFiles
 
 /// A growable buffer of plain values with exactly one owner: the storage
 /// behind the file table's records, name arena and hash index.
@@ -37,7 +38,7 @@ struct TableBuffer<Element: BitwiseCopyable>: ~Copyable {
         if bytes >= 2 * hugePage {
             var memory: UnsafeMutableRawPointer?
             if posix_memalign(&memory, hugePage, bytes) == 0, let memory {
-                _ = madvise(memory, bytes, MADV_HUGEPAGE)
+                Platform.adviseHugePages(memory, bytes)
                 return memory.bindMemory(to: Element.self, capacity: capacity)
             }
         }

@@ -44,7 +44,7 @@ final class ExtractionDestination {
         guard fd >= 0 else { throw Self.error("open", path) }
         root = fd
         ownsRoot = true
-        umask = Self.currentUmask()
+        umask = Platform.currentUmask()
     }
 
     /// A second walker of the same destination, for another thread: it
@@ -54,23 +54,6 @@ final class ExtractionDestination {
         self.root = root
         self.umask = umask
         ownsRoot = false
-    }
-
-    /// The umask, from /proc/self/status where Linux shows it (since 4.7):
-    /// setting it to read it back would race with other threads making
-    /// files.
-    private static func currentUmask() -> mode_t {
-        if let file = fopen("/proc/self/status", "re") {
-            defer { fclose(file) }
-            var line = [CChar](repeating: 0, count: 256)
-            while fgets(&line, Int32(line.count), file) != nil {
-                let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                if text.hasPrefix("Umask:"), let mask = mode_t(text.dropFirst(6).trimmingSpaces, radix: 8) { return mask }
-            }
-        }
-        let mask = Glibc.umask(0o022)
-        _ = Glibc.umask(mask)
-        return mask
     }
 
     deinit {
@@ -274,11 +257,5 @@ final class ExtractionDestination {
     private func setTimes(fd: CInt, _ modified: timespec) {
         var times = [modified, modified]  // access and modification, as unzip sets them
         futimens(fd, &times)
-    }
-}
-
-private extension Substring {
-    var trimmingSpaces: Substring {
-        drop { $0 == " " || $0 == "\t" }.prefix { $0 != "\n" && $0 != " " }
     }
 }

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemFiles
 
 /// What one `stat` says about a file: what kind it is, which file it is,
 /// and which version of it.
@@ -47,8 +48,8 @@ public struct FileIdentity: Sendable, Hashable {
         device = UInt64(truncatingIfNeeded: info.st_dev)
         inode = UInt64(truncatingIfNeeded: info.st_ino)
         size = Int64(truncatingIfNeeded: info.st_size)
-        modificationTimeNs = Self.nanoseconds(info.st_mtim)
-        changeTimeNs = Self.nanoseconds(info.st_ctim)
+        modificationTimeNs = Self.nanoseconds(Platform.modificationTime(info))
+        changeTimeNs = Self.nanoseconds(Platform.changeTime(info))
     }
 
     /// The identity of the file at `path` now, following symbolic links,
