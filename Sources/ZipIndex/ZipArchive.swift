@@ -312,10 +312,12 @@ public struct ZipArchive: Sendable {
     }
 
     /// A reader of this archive's entries, for one thread: its reads go
-    /// through `window` when there is one.
-    func entryReader(window: ReadWindow?) -> EntryReader {
+    /// through `window` when there is one. Only data reads need the overlap
+    /// limits, which may sort every local header offset on first use.
+    func entryReader(window: ReadWindow?, forData: Bool = true) -> EntryReader {
         EntryReader(source: storage.source, table: storage.table, directoryOffset: storage.location.directoryOffset,
-                    limits: storage.limits, overlap: storage.limits.rejectsOverlappingEntries ? storage.order : nil,
+                    limits: storage.limits,
+                    overlap: forData && storage.limits.rejectsOverlappingEntries ? storage.order : nil,
                     window: window)
     }
 
@@ -379,7 +381,7 @@ public struct ZipArchive: Sendable {
     public func details(of entry: ZipEntry) throws(ZipError) -> ZipEntryDetails {
         do throws(ZipError) {
             try checkOwnership(entry)
-            var reader = entryReader(window: nil)
+            var reader = entryReader(window: nil, forData: false)
             reader.entry = entry.index
             let bytes = try reader.centralHeaderBytes()
             return try bytes.withBytes { (raw) throws(ZipError) in
@@ -413,7 +415,7 @@ public struct ZipArchive: Sendable {
     /// them one by one.
     func reserveOutput(for indices: [Int]) -> Bool {
         guard storage.limits.maximumTotalOutput != .max else { return true }
-        var reader = entryReader(window: nil)
+        var reader = entryReader(window: nil, forData: false)
         var total: UInt64 = 0
         for index in indices where index >= 0 {
             guard (try? reader.begin(index)) != nil else { continue }

@@ -18,6 +18,10 @@ extension ZipArchive {
     /// few thousand entries ahead of the last verdict handed over, and each
     /// decodes one entry at a time.
     ///
+    /// The declared sizes of the entries to be read count against
+    /// ``ReadLimits/maximumTotalOutput`` when the run starts, all at once,
+    /// also those a throwing `result` then leaves unread.
+    ///
     /// - Parameters:
     ///   - entries: the entries to check, in the order of the verdicts.
     ///   - concurrency: how many threads decode, the calling one included;
