@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 // The CPython extension `zipindex._zipindex`: the Importer, reachable from
 // Python. Its own package so that building and testing the root package
 // never needs Python's headers. Build it through the Python distribution

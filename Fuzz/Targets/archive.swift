@@ -55,12 +55,12 @@ func exerciseArchive(_ bytes: [UInt8], limits: ReadLimits) {
         _ = entry.localHeaderOffset
         _ = entry.compressedSize
         _ = entry.uncompressedSize
-        let nameBytes = entry.withUTF8Name { Array($0) }
+        let nameBytes = entry.withNameBytes { Array($0) }
         if Array(name.utf8) != nameBytes { violated("name \(name) differs from its UTF-8 bytes") }
-        guard let found = nameBytes.withUnsafeBytes({ archive.entry(utf8Name: $0) }) else {
+        guard let found = archive.entry(utf8Name: nameBytes.span) else {
             violated("entry \(entry.index) (\(name)) not found by its own name bytes")
         }
-        if found.withUTF8Name({ Array($0) }) != nameBytes { violated("lookup of \(name) found \(found.name)") }
+        if found.withNameBytes({ Array($0) }) != nameBytes { violated("lookup of \(name) found \(found.name)") }
         if found.index < entry.index { violated("lookup of \(name) found an earlier duplicate \(found.index)") }
         if archive.entry(named: name) != found { violated("entry(named:) and entry(utf8Name:) disagree on \(name)") }
         if archive.entry(named: name[...]) != found { violated("entry(named: Substring) disagrees on \(name)") }
@@ -128,7 +128,7 @@ func exerciseArchive(_ bytes: [UInt8], limits: ReadLimits) {
         do {
             try archive.read(entry) { chunk in
                 if chunk.count > 256 * 1024 { violated("chunk of \(chunk.count) bytes") }
-                streamed.append(contentsOf: chunk)
+                chunk.withUnsafeBufferPointer { streamed.append(contentsOf: $0) }
                 if UInt64(streamed.count) > entry.uncompressedSize {
                     violated("stream passed \(streamed.count) bytes, more than the declared \(entry.uncompressedSize)")
                 }
@@ -172,13 +172,9 @@ func checkZlibVerdict(_ entry: ZipEntry, of archive: ZipArchive, bytes: [UInt8],
     let zlib: Outcome
     do {
         var inflater = try ZlibInflater()
-        let (size, crc) = try inflater.decode(length: length, declared: entry.uncompressedSize, chunkSize: 256 * 1024, buffers: nil,
-                                              read: { (buffer, position) throws(ZipError) in
-                                                  bytes.withUnsafeBytes { source in
-                                                      let start = Int(offset + position)
-                                                      buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start ..< start + buffer.count]))
-                                                  }
-                                              }, body: { output.append(contentsOf: $0) })
+        let input = FileRange(source: ByteSource(bytes: bytes), window: nil, offset: offset, length: length)
+        let (size, crc) = try inflater.decode(input, declared: entry.uncompressedSize, chunkSize: 256 * 1024, buffers: nil,
+                                              body: { output.append(contentsOf: $0) })
         if size != entry.uncompressedSize {
             zlib = .failure(.sizeMismatch)
         } else if crc != entry.crc32 {

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
+import SystemFiles
 
 /// A set of byte strings that answers `contains` for raw UTF-8 bytes without
 /// creating a `String`: the namespace-directory check on a warm miss and the
@@ -31,13 +27,13 @@ struct ByteStringSet: Sendable {
 
     /// Adds `bytes`; returns whether they were new.
     @discardableResult
-    mutating func insert(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    mutating func insert(_ bytes: Span<UInt8>) -> Bool {
         let hash = Self.hash(bytes)
         if find(bytes, hash: hash) != nil { return false }
         guard count < Int(Int32.max) - 1 else { return false }
         if (count + 1) * 2 > slots.count { grow() }
         let member = count
-        arena.append(contentsOf: bytes)
+        arena.append(span: bytes)
         bounds.append(arena.count)
         place(member: member, hash: hash)
         return true
@@ -45,11 +41,11 @@ struct ByteStringSet: Sendable {
 
     /// Whether `bytes` is a member. Allocates nothing.
     @inline(__always)
-    func contains(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    func contains(_ bytes: Span<UInt8>) -> Bool {
         find(bytes, hash: Self.hash(bytes)) != nil
     }
 
-    private func find(_ bytes: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
+    private func find(_ bytes: Span<UInt8>, hash: UInt64) -> Int? {
         var slot = Int(truncatingIfNeeded: hash) & mask
         while true {
             let member = Int(slots[slot])
@@ -59,15 +55,11 @@ struct ByteStringSet: Sendable {
         }
     }
 
-    private func equals(_ member: Int, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    private func equals(_ member: Int, _ bytes: Span<UInt8>) -> Bool {
         let start = bounds[member]
         let end = bounds[member + 1]
         guard end - start == bytes.count else { return false }
-        if bytes.isEmpty { return true }
-        return arena.withUnsafeBytes { arena in
-            guard let base = arena.baseAddress, let other = bytes.baseAddress else { return false }
-            return memcmp(base + start, other, bytes.count) == 0
-        }
+        return arena.span.extracting(start ..< end).hasSameBytes(as: bytes)
     }
 
     private mutating func place(member: Int, hash: UInt64) {
@@ -83,9 +75,7 @@ struct ByteStringSet: Sendable {
         slotHashes = [UInt64](repeating: 0, count: capacity)
         mask = capacity - 1
         for member in 0 ..< count {
-            let hash = arena.withUnsafeBytes { arena in
-                Self.hash(UnsafeRawBufferPointer(rebasing: arena[bounds[member] ..< bounds[member + 1]]))
-            }
+            let hash = Self.hash(arena.span.extracting(bounds[member] ..< bounds[member + 1]))
             place(member: member, hash: hash)
         }
     }
@@ -93,12 +83,13 @@ struct ByteStringSet: Sendable {
     /// A fast 64-bit hash: eight bytes at a time, each folded in with a
     /// 64×64→128-bit multiply.
     @inline(__always)
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    static func hash(_ bytes: Span<UInt8>) -> UInt64 {
         let n = bytes.count
+        let raw = bytes.bytes
         var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(truncatingIfNeeded: n)
         var i = 0
         while i + 8 <= n {
-            h = fold(h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self), 0x9E37_79B9_7F4A_7C15)
+            h = fold(h ^ UInt64(littleEndian: raw.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self)), 0x9E37_79B9_7F4A_7C15)
             i += 8
         }
         var last: UInt64 = 0

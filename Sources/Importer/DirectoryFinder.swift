@@ -22,7 +22,6 @@ public final class DirectoryFinder: ModuleFinder {
     let cached: CachedDirectory
     private let environment: FileSystemEnvironment
     private let moduleTails: [[UInt8]]
-    private let longestTail: Int
 
     /// A finder for the directory at `path` ("" means the current directory).
     ///
@@ -37,7 +36,6 @@ public final class DirectoryFinder: ModuleFinder {
         self.layout = layout
         cached = cache.directory(canonicalPath: PathSplitting.canonical(absolute))
         moduleTails = layout.suffixes.map { Array($0.utf8) }
-        longestTail = moduleTails.map(\.count).max() ?? 0
     }
 
     /// The spec of the module named by the last dotted component of
@@ -95,27 +93,18 @@ public final class DirectoryFinder: ModuleFinder {
 
     /// With `suffixFrom == nil`: 0 if `tail` itself is listed, else nil.
     /// Otherwise the first suffix index `i >= suffixFrom` for which
-    /// `tail + suffixes[i]` is listed. Composed in a stack buffer.
+    /// `tail + suffixes[i]` is listed. Composed on the stack.
     private func isListed(_ tail: String, suffixFrom first: Int?, in names: ByteStringSet) -> Int? {
-        var tail = tail
-        return tail.withUTF8 { utf8 -> Int? in
-            let tail = UnsafeRawBufferPointer(utf8)
-            guard let first else { return names.contains(tail) ? 0 : nil }
-            guard first >= 0, first < moduleTails.count else { return nil }
-            return withUnsafeTemporaryAllocation(byteCount: tail.count + longestTail, alignment: 1) { buffer -> Int? in
-                guard let start = buffer.baseAddress else { return nil }
-                if let source = tail.baseAddress { start.copyMemory(from: source, byteCount: tail.count) }
-                for index in first ..< moduleTails.count {
-                    let found = moduleTails[index].withUnsafeBytes { suffix in
-                        if let source = suffix.baseAddress {
-                            (start + tail.count).copyMemory(from: source, byteCount: suffix.count)
-                        }
-                        return names.contains(UnsafeRawBufferPointer(start: start, count: tail.count + suffix.count))
-                    }
-                    if found { return index }
-                }
-                return nil
-            }
+        var name = CandidateName()
+        name.append(tail.utf8.span)
+        guard let first else { return name.withBytes { names.contains($0) } ? 0 : nil }
+        guard first >= 0, first < moduleTails.count else { return nil }
+        let base = name.count
+        for index in first ..< moduleTails.count {
+            name.truncate(to: base)
+            name.append(moduleTails[index])
+            if name.withBytes({ names.contains($0) }) { return index }
         }
+        return nil
     }
 }

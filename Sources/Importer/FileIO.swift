@@ -10,18 +10,8 @@ import ZipIndex
 enum FileIO {
     /// The names in a directory, "." and ".." excluded; nil if it cannot be read.
     static func listDirectory(_ path: String) -> ByteStringSet? {
-        guard !path.utf8.contains(0), let directory = opendir(path) else { return nil }
-        defer { closedir(directory) }
         var names = ByteStringSet(minimumCapacity: 32)
-        while let entry = readdir(directory) {
-            withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                let length = raw.firstIndex(of: 0) ?? raw.count
-                let name = UnsafeRawBufferPointer(rebasing: raw[0 ..< length])
-                if length == 1, name[0] == UInt8(ascii: ".") { return }
-                if length == 2, name[0] == UInt8(ascii: "."), name[1] == UInt8(ascii: ".") { return }
-                names.insert(name)
-            }
-        }
+        guard Platform.forEachName(inDirectory: path, { names.insert($0) }) else { return nil }
         return names
     }
 
@@ -36,19 +26,10 @@ enum FileIO {
         guard info.st_mode & S_IFMT == S_IFREG else {
             throw ImporterError(.resourceNotFound, path: path, detail: "not a regular file")
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(max(0, Int(truncatingIfNeeded: info.st_size)))
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 1)
-        defer { chunk.deallocate() }
-        while true {
-            let n: Int
-            do {
-                n = try FileDescriptorIO.read(fd, into: chunk)
-            } catch {
-                throw systemError(.unreadable, path, failure: error)
-            }
-            guard n > 0 else { return bytes }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: chunk[0 ..< n]))
+        do {
+            return try FileDescriptorIO.readToEnd(fd, sizeHint: Int(truncatingIfNeeded: info.st_size))
+        } catch {
+            throw systemError(.unreadable, path, failure: error)
         }
     }
 
@@ -57,7 +38,7 @@ enum FileIO {
     /// - Throws: ``ImporterError`` `.unreadable` if the file cannot be
     ///   opened or read, `.notAZipArchive` if ZipIndex refuses it.
     static func openArchive(_ path: SystemPath, limits: ReadLimits) throws(ImporterError) -> ZipArchive {
-        guard let fd = path.withCString({ open($0, O_RDONLY | O_CLOEXEC) }) else {
+        guard let fd = Platform.open(path: path.bytes, O_RDONLY | O_CLOEXEC) else {
             throw ImporterError(.unreadable, path: path.description, detail: "the path contains a NUL byte")
         }
         guard fd >= 0 else { throw systemError(.unreadable, path.description, "open") }

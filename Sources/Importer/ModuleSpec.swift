@@ -1,3 +1,4 @@
+import SystemFiles
 import ZipIndex
 
 /// What a finder found: the analogue of `importlib.machinery.ModuleSpec`.
@@ -43,9 +44,7 @@ public struct ModuleSpec: Sendable, Equatable, CustomStringConvertible {
         case .paths(_, let locations): return locations
         case .member(let archive, let entry, let trim):
             guard isPackage else { return nil }
-            let directory = entry.withUTF8Name { name in
-                String(decoding: UnsafeRawBufferPointer(rebasing: name[0 ..< max(0, name.count - trim)]), as: UTF8.self)
-            }
+            let directory = entry.withUTF8Name { name in name.extracting(0 ..< max(0, name.count - trim)).decodedString }
             return [archive + "/" + directory]
         }
     }

@@ -106,7 +106,7 @@ public struct ModuleWriter: Sendable {
     }
 
     private static func makeDirectory(_ path: SystemPath) throws(ImporterError) {
-        if path.withCString({ mkdir($0, 0o755) }) == 0 { return }
+        if Platform.makeDirectory(path: path.bytes, mode: 0o755) == 0 { return }
         let number = errno
         if number == EEXIST, FileIdentity.of(path: path)?.kind == .directory { return }
         errno = number
@@ -120,7 +120,7 @@ public struct ModuleWriter: Sendable {
     static func writeAtomically(_ bytes: [UInt8], to target: SystemPath) throws(ImporterError) {
         let (directory, file) = PathSplitting.split(target)
         let directoryPath = directory.isEmpty ? SystemPath("/") : directory
-        let directoryDescriptor = directoryPath.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) } ?? -1
+        let directoryDescriptor = Platform.open(path: directoryPath.bytes, O_RDONLY | O_DIRECTORY | O_CLOEXEC) ?? -1
         guard directoryDescriptor >= 0 else { throw FileIO.systemError(.writeFailed, directoryPath.description, "open") }
         defer { close(directoryDescriptor) }
         guard let name = file.string else {

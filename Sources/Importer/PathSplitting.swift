@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemFiles
 import ZipIndex
 
 /// Path arithmetic, kept to what CPython's import machinery does so that
@@ -126,15 +127,11 @@ enum PathSplitting {
     }
 
     static func realPath(_ path: SystemPath) -> SystemPath? {
-        guard let resolved = path.withCString({ realpath($0, nil) }) ?? nil else { return nil }
-        defer { free(resolved) }
-        return SystemPath(bytes: UnsafeRawBufferPointer(start: resolved, count: strlen(resolved)))
+        Platform.realPath(path.bytes).map { SystemPath(bytes: $0) }
     }
 
     static func currentDirectory() -> SystemPath? {
-        guard let buffer = getcwd(nil, 0) else { return nil }
-        defer { free(buffer) }
-        return SystemPath(bytes: UnsafeRawBufferPointer(start: buffer, count: strlen(buffer)))
+        Platform.currentDirectory().map { SystemPath(bytes: $0) }
     }
 
     /// The `String` form of a path that came from a `String` (valid UTF-8

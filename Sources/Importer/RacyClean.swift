@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import SystemFiles
 import ZipIndex
 
 /// What the caches ask of a file's identity: the `stat` of a path as bytes,
@@ -13,9 +14,7 @@ extension FileIdentity {
     /// would silently shorten the path C sees (CPython raises ValueError
     /// there, and zipimport then backs up a component): that is nil too.
     static func of(path: SystemPath) -> FileIdentity? {
-        var info = stat()
-        guard path.withCString({ stat($0, &info) }) == 0 else { return nil }
-        return FileIdentity(info)
+        Platform.fileStatus(path: path.bytes).map(FileIdentity.init)
     }
 
     /// The later of the modification and status-change times.

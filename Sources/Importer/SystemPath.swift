@@ -65,17 +65,6 @@ public struct SystemPath: Sendable, Hashable, CustomStringConvertible, Expressib
     var isEmpty: Bool { bytes.isEmpty }
     var isAbsolute: Bool { bytes.first == Self.separator }
 
-    /// Calls `body` with the path as a C string, or returns nil without
-    /// calling it if the path contains a NUL byte (C would see a shorter path).
-    func withCString<Result>(_ body: (UnsafePointer<CChar>) -> Result) -> Result? {
-        guard !bytes.contains(0) else { return nil }
-        return (bytes + [0]).withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { chars in
-                chars.baseAddress.map(body)
-            }
-        }
-    }
-
     static let separator = UInt8(ascii: "/")
 
     static func + (lhs: SystemPath, rhs: SystemPath) -> SystemPath {

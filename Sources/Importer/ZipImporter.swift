@@ -1,3 +1,4 @@
+import SystemFiles
 import ZipIndex
 
 /// A finder and loader for modules in a zip archive: CPython 3.13's
@@ -38,7 +39,6 @@ public final class ZipImporter: ModuleFinder {
     /// `"/" + marker + suffix` for each suffix.
     private let packageTails: [[UInt8]]
     private let moduleTails: [[UInt8]]
-    private let longestTail: Int
     /// Whether every suffix starts with ".", so that the table's `stems`
     /// can rule module candidates out.
     private let stemsRuleOutModules: Bool
@@ -70,7 +70,6 @@ public final class ZipImporter: ModuleFinder {
         prefixBytes = prefix.bytes
         packageTails = layout.suffixes.map { Array(("/" + layout.packageMarker + $0).utf8) }
         moduleTails = layout.suffixes.map { Array($0.utf8) }
-        longestTail = (packageTails + moduleTails).map(\.count).max() ?? 0
         stemsRuleOutModules = layout.suffixes.allSatisfy { $0.hasPrefix(".") }
         do {
             _ = try cached.openTable(observed: stamp)
@@ -131,7 +130,7 @@ public final class ZipImporter: ModuleFinder {
             case .module: .module
             case .namespace: .namespace
             }
-            return ModuleMember(kind: kind, path: String(decoding: member, as: UTF8.self))
+            return ModuleMember(kind: kind, path: member.decodedString)
         }
     }
 
@@ -204,7 +203,7 @@ public final class ZipImporter: ModuleFinder {
     public func source(for fullname: String) throws(ImporterError) -> String {
         let member: String? = lookup(fullname, in: try loadedTable()) { match, member, _, _ in
             if case .namespace = match { return nil }
-            return String(decoding: member, as: UTF8.self)
+            return member.decodedString
         } ?? nil
         guard let member else { throw ImporterError(.moduleNotFound, path: fullname) }
         return try ModuleSpec.decodeSource(readMember(member), path: archive + "/" + member)
@@ -219,7 +218,7 @@ public final class ZipImporter: ModuleFinder {
     public func resources(in fullname: String) throws(ImporterError) -> [String] {
         let table = try loadedTable()
         let found = lookup(fullname, in: table) { match, member, base, _ -> (Match, String) in
-            (match, String(decoding: UnsafeRawBufferPointer(rebasing: member[0 ..< base]), as: UTF8.self))
+            (match, member.extracting(0 ..< base).decodedString)
         }
         switch found {
         case (.package, let directory)?, (.namespace, let directory)?:
@@ -279,57 +278,46 @@ public final class ZipImporter: ModuleFinder {
     /// length of `prefix + component` within it, and the member's entry.
     ///
     /// Candidates (`prefix + component + "/__init__" + suffix`, then
-    /// `prefix + component + suffix`) are composed in a stack buffer and
-    /// looked up as bytes: a miss creates no `String` and allocates nothing.
-    /// The table's directory and stem sets rule most candidates out first.
+    /// `prefix + component + suffix`) are composed on the stack and looked
+    /// up as bytes: a miss creates no `String` and allocates nothing. The
+    /// archive's directory index and the table's stems rule most
+    /// candidates out first.
     private func lookup<Result>(_ fullname: String, in table: ArchiveTable,
-                                _ body: (Match, UnsafeRawBufferPointer, Int, ZipEntry?) -> Result) -> Result? {
-        var name = fullname
-        return name.withUTF8 { utf8 -> Result? in
-            let start = (utf8.lastIndex(of: UInt8(ascii: ".")) ?? -1) + 1
-            let tail = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: utf8[start...]))
-            let base = prefixBytes.count + tail.count
-            return withUnsafeTemporaryAllocation(byteCount: base + longestTail, alignment: 1) { buffer -> Result? in
-                guard let start = buffer.baseAddress else { return nil }
-                prefixBytes.withUnsafeBytes { bytes in
-                    if let source = bytes.baseAddress { start.copyMemory(from: source, byteCount: bytes.count) }
-                }
-                if let source = tail.baseAddress { (start + prefixBytes.count).copyMemory(from: source, byteCount: tail.count) }
-                let archive = table.archive
-                func candidate(_ suffix: [UInt8]) -> (UnsafeRawBufferPointer, ZipEntry)? {
-                    suffix.withUnsafeBytes { bytes in
-                        if let source = bytes.baseAddress { (start + base).copyMemory(from: source, byteCount: bytes.count) }
-                        let member = UnsafeRawBufferPointer(start: start, count: base + bytes.count)
-                        return archive.entry(utf8Name: member).map { (member, $0) }
-                    }
-                }
-                let stem = UnsafeRawBufferPointer(start: start, count: base)
-                let isDirectory = table.directories.contains(stem)
-                if isDirectory {
-                    for suffix in packageTails {
-                        if let (member, entry) = candidate(suffix) { return body(.package, member, base, entry) }
-                    }
-                }
-                if !stemsRuleOutModules || table.stems.contains(stem) {
-                    for suffix in moduleTails {
-                        if let (member, entry) = candidate(suffix) { return body(.module, member, base, entry) }
-                    }
-                }
-                return isDirectory ? body(.namespace, stem, base, nil) : nil
+                                _ body: (Match, Span<UInt8>, Int, ZipEntry?) -> Result) -> Result? {
+        let utf8 = fullname.utf8
+        let start = utf8.lastIndex(of: UInt8(ascii: ".")).map(utf8.index(after:)) ?? utf8.startIndex
+        var name = CandidateName()
+        name.append(prefixBytes)
+        name.append(Substring(fullname[start...]).utf8.span)
+        let base = name.count
+        let archive = table.archive
+        func candidate(_ suffix: [UInt8], _ match: Match) -> Result? {
+            name.truncate(to: base)
+            name.append(suffix)
+            return name.withBytes { member in archive.entry(utf8Name: member).map { body(match, member, base, $0) } }
+        }
+        let isDirectory = name.withBytes { archive.directoryExists(utf8: $0) }
+        if isDirectory {
+            for suffix in packageTails {
+                if let found = candidate(suffix, .package) { return found }
             }
         }
+        name.truncate(to: base)
+        if !stemsRuleOutModules || name.withBytes({ table.stems.contains($0) }) {
+            for suffix in moduleTails {
+                if let found = candidate(suffix, .module) { return found }
+            }
+        }
+        guard isDirectory else { return nil }
+        name.truncate(to: base)
+        return name.withBytes { body(.namespace, $0, base, nil) }
     }
 
-    /// `archive + "/" + member`, made in one allocation.
-    private func archiveString(_ member: UnsafeRawBufferPointer) -> String {
-        archiveHead.withUnsafeBytes { head in
-            String(unsafeUninitializedCapacity: head.count + member.count) { buffer in
-                let raw = UnsafeMutableRawBufferPointer(buffer)
-                raw.copyMemory(from: head)
-                UnsafeMutableRawBufferPointer(rebasing: raw[head.count...]).copyMemory(from: member)
-                return head.count + member.count
-            }
-        }
+    /// `archive + "/" + member`.
+    private func archiveString(_ member: Span<UInt8>) -> String {
+        var bytes = archiveHead
+        bytes.append(span: member)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func lastComponent(_ fullname: String) -> Substring {

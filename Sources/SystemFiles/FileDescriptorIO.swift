@@ -30,9 +30,56 @@ package enum FileDescriptorIO {
 
     /// Writes all of `bytes` to `descriptor`.
     package static func writeAll(_ descriptor: CInt, _ bytes: [UInt8]) throws(SystemError) {
+        try writeAll(descriptor, bytes.span)
+    }
+
+    /// Writes all of `bytes` to `descriptor`.
+    package static func writeAll(_ descriptor: CInt, _ bytes: Span<UInt8>) throws(SystemError) {
         try bytes.withUnsafeBytes { buffer in
             Result { () throws(SystemError) in try writeAll(descriptor, buffer) }
         }.get()
+    }
+
+    /// Every byte from the current position to the end of the file.
+    /// `sizeHint` (from `fstat`, say) reserves room; it is not trusted.
+    package static func readToEnd(_ descriptor: CInt, sizeHint: Int = 0) throws(SystemError) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(max(0, min(sizeHint, 1 << 30)))
+        try forEachChunk(descriptor) { chunk in chunk.withUnsafeBufferPointer { bytes.append(contentsOf: $0) } }
+        return bytes
+    }
+
+    /// Copies everything from `source`'s position to its end into `target`:
+    /// the number of bytes copied, or nil, having copied `limit` bytes or
+    /// fewer, when there are more than `limit`. Errors name the operation
+    /// ("read" or "write") that failed.
+    package static func copyToEnd(from source: CInt, to target: CInt, limit: UInt64 = .max) throws(SystemError) -> UInt64? {
+        var total: UInt64 = 0
+        var exceeded = false
+        try forEachChunk(source) { (chunk) throws(SystemError) in
+            guard !exceeded else { return }
+            total &+= UInt64(chunk.count)
+            guard total <= limit else {
+                exceeded = true
+                return
+            }
+            try writeAll(target, chunk)
+        }
+        return exceeded ? nil : total
+    }
+
+    /// Calls `body` with each chunk `read(2)` returns until the end of the file.
+    private static func forEachChunk(_ descriptor: CInt,
+                                     _ body: (Span<UInt8>) throws(SystemError) -> Void) throws(SystemError) {
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        defer { chunk.deallocate() }
+        while true {
+            let count = try read(descriptor, into: chunk)
+            guard count > 0 else { return }
+            try UnsafeRawBufferPointer(rebasing: chunk[0 ..< count]).withMemoryRebound(to: UInt8.self) { typed in
+                Result { () throws(SystemError) in try body(typed.span) }
+            }.get()
+        }
     }
 
     /// One `read(2)` into `buffer`, retried when interrupted: the number of

@@ -112,6 +112,75 @@ package enum Platform {
         return mask
     }
 
+    // MARK: Paths as bytes
+
+    // A path is bytes, not necessarily UTF-8 (an archive named in Latin-1
+    // on a Linux file system). These take it as bytes and return nil,
+    // without calling C, when it holds a NUL, which would silently shorten
+    // the path C sees.
+
+    private static func withCString<R>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R? {
+        guard !path.contains(0) else { return nil }
+        return (path + [0]).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { chars in chars.baseAddress.map(body) }
+        }
+    }
+
+    /// `stat(2)` of `path`, following symbolic links; nil if it fails.
+    package static func fileStatus(path: [UInt8]) -> stat? {
+        var info = stat()
+        guard withCString(path, { stat($0, &info) }) == 0 else { return nil }
+        return info
+    }
+
+    /// `open(2)`: the descriptor, or -1 with `errno` set; nil for a NUL.
+    package static func open(path: [UInt8], _ flags: CInt) -> CInt? {
+        withCString(path) { cPath in
+            #if canImport(Glibc)
+            Glibc.open(cPath, flags)
+            #elseif canImport(Musl)
+            Musl.open(cPath, flags)
+            #else
+            Darwin.open(cPath, flags)
+            #endif
+        }
+    }
+
+    /// `mkdir(2)`: 0, or -1 with `errno` set; nil for a NUL.
+    package static func makeDirectory(path: [UInt8], mode: mode_t) -> CInt? {
+        withCString(path) { mkdir($0, mode) }
+    }
+
+    /// `realpath(3)`: the path with every link and dot resolved.
+    package static func realPath(_ path: [UInt8]) -> [UInt8]? {
+        guard let resolved = withCString(path, { realpath($0, nil) }) ?? nil else { return nil }
+        defer { free(resolved) }
+        return Array(UnsafeRawBufferPointer(start: resolved, count: strlen(resolved)))
+    }
+
+    /// `getcwd(3)`.
+    package static func currentDirectory() -> [UInt8]? {
+        guard let buffer = getcwd(nil, 0) else { return nil }
+        defer { free(buffer) }
+        return Array(UnsafeRawBufferPointer(start: buffer, count: strlen(buffer)))
+    }
+
+    /// Calls `body` with the name of each entry of the directory at `path`,
+    /// "." and ".." excluded; false if the directory cannot be read.
+    package static func forEachName(inDirectory path: String, _ body: (Span<UInt8>) -> Void) -> Bool {
+        guard !path.utf8.contains(0), let directory = opendir(path) else { return false }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                let name = raw.prefix { $0 != 0 }
+                if name.count == 1, name.first == UInt8(ascii: ".") { return }
+                if name.count == 2, name.allSatisfy({ $0 == UInt8(ascii: ".") }) { return }
+                UnsafeRawBufferPointer(rebasing: name).withMemoryRebound(to: UInt8.self) { body($0.span) }
+            }
+        }
+        return true
+    }
+
     // MARK: Memory
 
     /// Offers `bytes` of memory at `memory` (aligned to 2 MiB) to the

@@ -104,25 +104,24 @@ public struct ZipArchive: Sendable {
     public var count: Int { storage.table.count }
 
     /// Calls `body` with each entry's index and name, in central-directory
-    /// order. The name is its UTF-8 bytes, valid only during the call.
+    /// order, as its UTF-8 bytes.
     ///
     /// The fastest way to visit every name: the walk stays inside the
     /// table, with no ``ZipEntry`` and no `String` per entry. Iterating
     /// ``entries`` and calling ``ZipEntry/withUTF8Name(_:)`` costs several
     /// times more per entry (`zipls` lists 100k names this way).
     public func forEachUTF8Name<E: Error>(
-        _ body: (_ index: Int, _ name: UnsafeRawBufferPointer) throws(E) -> Void
+        _ body: (_ index: Int, _ name: Span<UInt8>) throws(E) -> Void
     ) throws(E) {
         let table = storage.table
-        try withExtendedLifetime(table) { () throws(E) in
-            for entry in 0 ..< table.count { try body(entry, table.nameBytes(entry)) }
-        }
+        defer { withExtendedLifetime(table) {} }
+        try table.view.forEachName(body)
     }
 
     /// The archive comment, decoded as UTF-8 when valid, else as code page 437.
     public var comment: String {
         let bytes = storage.location.comment
-        return bytes.withUnsafeBytes { ZipEntryDetails.decode($0, utf8: UTF8Validation.isValid($0)) }
+        return bytes.withBytes { ZipEntryDetails.decode($0, utf8: UTF8Validation.isValid($0)) }
     }
 
     /// The archive comment, raw.
@@ -171,36 +170,35 @@ public struct ZipArchive: Sendable {
     /// The entry named `name`, or nil. With duplicate names, the last one
     /// in the directory, as Python's `zipfile` answers. Allocates nothing.
     public func entry(named name: String) -> ZipEntry? {
-        var name = name
-        return name.withUTF8 { entry(utf8Name: UnsafeRawBufferPointer($0)) }
+        ByteView.with(utf8: name) { entry(bytes: $0) }
     }
 
     /// The entry named `name`, or nil. Allocates nothing.
     public func entry(named name: Substring) -> ZipEntry? {
-        var name = name
-        return name.withUTF8 { entry(utf8Name: UnsafeRawBufferPointer($0)) }
+        ByteView.with(utf8: name) { entry(bytes: $0) }
     }
 
-    /// The entry whose UTF-8 name is exactly `utf8Name`, or nil.
-    public func entry(utf8Name: UnsafeRawBufferPointer) -> ZipEntry? {
-        storage.table.find(utf8Name).map { ZipEntry(table: storage.table, index: $0) }
+    /// The entry whose UTF-8 name is exactly `utf8Name`, or nil. Allocates
+    /// nothing.
+    public func entry(utf8Name: Span<UInt8>) -> ZipEntry? {
+        ByteView.with(utf8Name) { entry(bytes: $0) }
+    }
+
+    private func entry(bytes: ByteView) -> ZipEntry? {
+        storage.table.find(bytes).map { ZipEntry(table: storage.table, index: $0) }
     }
 
     /// Whether `path` names a directory: one with its own entry, or one
     /// implied by deeper names (`a/b/c.txt` implies `a/` and `a/b/`).
     /// A trailing `/` is optional. The first call builds the directory index.
     public func directoryExists(_ path: String) -> Bool {
-        var path = path
-        return path.withUTF8 { bytes in
-            if bytes.last == UInt8(ascii: "/") {
-                return storage.directoryIndex.contains(UnsafeRawBufferPointer(bytes))
-            }
-            return withUnsafeTemporaryAllocation(byteCount: bytes.count + 1, alignment: 1) { key in
-                key.copyMemory(from: UnsafeRawBufferPointer(bytes))
-                key[bytes.count] = UInt8(ascii: "/")
-                return storage.directoryIndex.contains(UnsafeRawBufferPointer(key))
-            }
-        }
+        ByteView.with(utf8: path) { storage.directoryIndex.contains(directory: $0) }
+    }
+
+    /// ``directoryExists(_:)`` for a UTF-8 path: allocates nothing, so that
+    /// an importer's miss stays cheap.
+    public func directoryExists(utf8 path: Span<UInt8>) -> Bool {
+        ByteView.with(path) { storage.directoryIndex.contains(directory: $0) }
     }
 
     /// Every directory, explicit or implied, each ending with `/`, in the
@@ -269,10 +267,10 @@ public struct ZipArchive: Sendable {
     /// untrusted until this method returns.
     ///
     /// - Throws: ``ZipError``, or whatever `body` throws.
-    public func read(_ entry: ZipEntry, chunks body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    public func read(_ entry: ZipEntry, chunks body: (Span<UInt8>) throws -> Void) throws {
         try checkOwnership(entry)
         var reader = entryReader(window: nil)
-        try read(at: entry.index, with: &reader, countsOutput: true, chunks: body)
+        try read(at: entry.index, with: &reader, countsOutput: true) { chunk in try chunk.withSpan(body) }
     }
 
     /// Throws unless `entry` is one of this archive's.
@@ -296,7 +294,7 @@ public struct ZipArchive: Sendable {
     /// entries never copies one: each copy retains the table, and the
     /// threads would share that count.
     func read(at index: Int, with reader: inout EntryReader, countsOutput: Bool,
-              chunks body: (UnsafeRawBufferPointer) throws -> Void) throws {
+              chunks body: (ByteView) throws -> Void) throws {
         do {
             try begin(index, with: &reader, countsOutput: countsOutput)
             if reader.window == nil, let window = smallEntryWindow(index, in: reader.table) {

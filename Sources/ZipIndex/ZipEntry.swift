@@ -22,7 +22,12 @@ public struct ZipEntry: Sendable, Hashable, CustomStringConvertible {
     public var name: String { table.name(index) }
 
     /// Calls `body` with the name's UTF-8 bytes, without creating a `String`.
-    public func withUTF8Name<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    public func withUTF8Name<R, E: Error>(_ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {
+        try table.withName(index) { (name) throws(E) in try name.withSpan(body) }
+    }
+
+    /// ``withUTF8Name(_:)`` for the library's own scans.
+    func withNameBytes<R, E: Error>(_ body: (ByteView) throws(E) -> R) throws(E) -> R {
         try table.withName(index, body)
     }
 

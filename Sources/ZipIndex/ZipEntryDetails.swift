@@ -68,7 +68,7 @@ public struct ZipEntryDetails: Sendable, Hashable {
     }
 
     /// Decodes text the way names are decoded (appendix D).
-    static func decode(_ bytes: UnsafeRawBufferPointer, utf8: Bool) -> String {
+    static func decode(_ bytes: ByteView, utf8: Bool) -> String {
         if utf8 || NameEncoding.isASCII(bytes) {
             return String(decoding: bytes, as: UTF8.self)
         }
@@ -80,7 +80,7 @@ public struct ZipEntryDetails: Sendable, Hashable {
     /// Info-ZIP extrafld.txt, "Extended Timestamp": a flags byte, then a
     /// signed 32-bit time for each flag set, in the order mtime, atime,
     /// ctime. The central copy may carry only the mtime.
-    private static func timestamp(_ data: UnsafeRawBufferPointer) -> ExtendedTimestamp? {
+    private static func timestamp(_ data: ByteView) -> ExtendedTimestamp? {
         var cursor = ByteCursor(data)
         guard let flags = try? cursor.uint8() else { return nil }
         var result = ExtendedTimestamp()
@@ -93,7 +93,7 @@ public struct ZipEntryDetails: Sendable, Hashable {
 
     /// APPNOTE 4.5.5: four reserved bytes, then tagged attributes; tag 1
     /// holds three 64-bit times (mtime, atime, ctime).
-    private static func ntfs(_ data: UnsafeRawBufferPointer) -> NTFSTimes? {
+    private static func ntfs(_ data: ByteView) -> NTFSTimes? {
         var cursor = ByteCursor(data)
         guard (try? cursor.skip(4)) != nil else { return nil }
         while cursor.remaining >= 4 {

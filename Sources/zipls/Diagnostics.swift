@@ -63,7 +63,7 @@ final class Diagnostics {
     /// there is nowhere left to report them.
     static func writeLine(_ line: String) {
         var text = line + "\n"
-        text.withUTF8 { bytes in _ = try? FileDescriptorIO.writeAll(STDERR_FILENO, UnsafeRawBufferPointer(bytes)) }
+        _ = try? FileDescriptorIO.writeAll(STDERR_FILENO, text.utf8.span)
     }
 
     /// `text` with what must not reach a terminal raw written as escapes:
@@ -74,7 +74,7 @@ final class Diagnostics {
     /// names in human-readable output alike.
     static func escaped(_ text: String) -> String {
         var text = text
-        guard text.withUTF8({ mayNeedEscaping(UnsafeRawBufferPointer($0)) }) else { return text }
+        guard mayNeedEscaping(text.utf8.span) else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
             switch scalar.value {
@@ -103,17 +103,21 @@ final class Diagnostics {
     /// 0x7F (Bit Twiddling Hacks, "determine if a word has a byte less
     /// than n") has nothing to escape; only other words are looked at byte
     /// by byte.
-    static func mayNeedEscaping(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    static func mayNeedEscaping(_ bytes: Span<UInt8>) -> Bool {
         @inline(__always) func special(_ byte: UInt8) -> Bool {
             byte < 0x20 || byte == 0x7F || byte == 0xC2 || byte == 0xE2
         }
         let ones: UInt64 = 0x0101_0101_0101_0101
         let highs: UInt64 = 0x8080_8080_8080_8080
-        guard bytes.count >= 8 else { return bytes.contains(where: special) }
+        guard bytes.count >= 8 else {
+            for index in bytes.indices where special(bytes[index]) { return true }
+            return false
+        }
+        let raw = bytes.bytes
         // The last word overlaps the one before it instead of a byte loop.
         var index = 0
         while true {
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            let word = UInt64(littleEndian: raw.unsafeLoadUnaligned(fromByteOffset: index, as: UInt64.self))
             let belowSpace = (word &- ones &* 0x20) & ~word & highs
             let delete = word ^ (ones &* 0x7F)
             let hasDelete = (delete &- ones) & ~delete & highs
@@ -131,9 +135,9 @@ extension OutputBuffer {
     /// ``Diagnostics/escaped(_:)`` escapes, so that it cannot drive the
     /// terminal, reorder the line or break it.
     @inline(__always)
-    func writeEscaped(_ name: UnsafeRawBufferPointer) throws(OutputError) {
+    func writeEscaped(_ name: Span<UInt8>) throws(OutputError) {
         if Diagnostics.mayNeedEscaping(name) {
-            try write(Diagnostics.escaped(String(decoding: name, as: UTF8.self)))
+            try write(Diagnostics.escaped(name.decodedString))
         } else {
             try write(name)
         }

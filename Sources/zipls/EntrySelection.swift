@@ -25,7 +25,7 @@ struct EntrySelection {
     }
 
     /// Whether the entry named `name` (UTF-8) is selected.
-    mutating func includes(name: UnsafeRawBufferPointer) -> Bool {
+    mutating func includes(name: Span<UInt8>) -> Bool {
         if globs.isEmpty { return true }
         var selected = false
         for index in globs.indices where globs[index].matches(name) {

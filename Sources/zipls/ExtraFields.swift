@@ -1,3 +1,4 @@
+import SystemFiles
 import ZipIndex
 
 extension ZipEntryDetails {
@@ -34,7 +35,7 @@ extension ZipEntry {
         var target: [UInt8] = []
         do {
             try archive.read(self) { chunk in
-                target.append(contentsOf: chunk.prefix(limit - target.count))
+                target.append(span: chunk.extracting(0 ..< min(chunk.count, limit - target.count)))
                 if target.count >= limit { throw Enough() }
             }
         } catch is Enough {

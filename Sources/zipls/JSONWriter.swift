@@ -11,7 +11,7 @@ extension OutputBuffer {
     /// `\b \f \n \r \t`, else `\u00XX`). Everything else, including
     /// non-ASCII, is copied as it is: the input is valid UTF-8 (ZipIndex
     /// guarantees it for names, Swift for strings), so the output is too.
-    func writeJSONString(_ utf8: UnsafeRawBufferPointer) throws(OutputError) {
+    func writeJSONString(_ utf8: Span<UInt8>) throws(OutputError) {
         try write(byte: UInt8(ascii: "\""))
         // An escape takes at most 6 bytes: work in pieces that fit.
         let piece = max(1, min(4096, capacity / 6))

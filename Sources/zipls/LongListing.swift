@@ -141,7 +141,7 @@ enum LongListing {
         }
         let isDirectory = entry.isDirectory
         try output.withSpace(modeWidth) { out in
-            fillMode(mode, isDirectory: isDirectory, into: out)
+            fillMode(mode, isDirectory: isDirectory, into: &out)
             return modeWidth
         }
     }
@@ -149,12 +149,13 @@ enum LongListing {
     /// The mode as `ls -l` prints it, for tests.
     static func modeString(_ mode: UInt16, isDirectory: Bool) -> String {
         var text = [UInt8](repeating: 0, count: modeWidth)
-        text.withUnsafeMutableBufferPointer { fillMode(mode, isDirectory: isDirectory, into: $0.baseAddress!) }
+        var room = text.mutableSpan
+        fillMode(mode, isDirectory: isDirectory, into: &room)
         return String(decoding: text, as: UTF8.self)
     }
 
     /// Writes the ten characters of `mode` into `out`.
-    private static func fillMode(_ mode: UInt16, isDirectory: Bool, into out: UnsafeMutablePointer<UInt8>) {
+    private static func fillMode(_ mode: UInt16, isDirectory: Bool, into out: inout MutableSpan<UInt8>) {
         out[0] = switch mode & 0o170000 {
         case 0o040000: UInt8(ascii: "d")
         case 0o120000: UInt8(ascii: "l")

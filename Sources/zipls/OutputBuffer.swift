@@ -96,16 +96,12 @@ final class OutputBuffer {
     }
 
     func write(_ text: String) throws(OutputError) {
-        try Self.withUTF8(text) { (bytes) throws(OutputError) in try write(bytes) }
+        try write(text.utf8.span)
     }
 
     /// `String.withUTF8` for bodies with typed throws (it rethrows untyped).
-    static func withUTF8(_ text: String, _ body: (UnsafeRawBufferPointer) throws(OutputError) -> Void) throws(OutputError) {
-        var text = text
-        let result: Result<Void, OutputError> = text.withUTF8 { bytes in
-            Result { () throws(OutputError) in try body(UnsafeRawBufferPointer(bytes)) }
-        }
-        try result.get()
+    static func withUTF8(_ text: String, _ body: (Span<UInt8>) throws(OutputError) -> Void) throws(OutputError) {
+        try body(text.utf8.span)
     }
 
     func write(_ text: StaticString) throws(OutputError) {
@@ -127,11 +123,19 @@ final class OutputBuffer {
     /// Gives `body` room for at least `maximum` bytes (at most `capacity`)
     /// and keeps the number of bytes it says it wrote.
     @inline(__always)
-    func withSpace(_ maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) throws(OutputError) {
-        precondition(maximum <= capacity, "asked for more room than the buffer has")
+    func withSpace(_ maximum: Int, _ body: (inout MutableSpan<UInt8>) -> Int) throws(OutputError) {
+        precondition(maximum >= 0 && maximum <= capacity, "asked for more room than the buffer has")
         if capacity - count < maximum { try flush() }
-        let used = body((base + count).assumingMemoryBound(to: UInt8.self))
+        var room = UnsafeMutableBufferPointer(start: (base + count).assumingMemoryBound(to: UInt8.self), count: maximum)
+            .mutableSpan
+        let used = body(&room)
+        precondition(used >= 0 && used <= maximum, "wrote outside the room given")
         count += used
+    }
+
+    /// Writes `bytes`.
+    func write(_ bytes: Span<UInt8>) throws(OutputError) {
+        try bytes.withUnsafeBytes { (raw) throws(OutputError) in try write(raw) }
     }
 
     // MARK: Numbers

@@ -98,6 +98,6 @@ final class ProgressLine: Sendable {
     private func write(_ text: String) {
         var text = text
         // Best effort: it is only progress.
-        text.withUTF8 { bytes in _ = try? FileDescriptorIO.writeAll(fileDescriptor, UnsafeRawBufferPointer(bytes)) }
+        _ = try? FileDescriptorIO.writeAll(fileDescriptor, text.utf8.span)
     }
 }

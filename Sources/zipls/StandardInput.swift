@@ -48,26 +48,13 @@ enum StandardInput {
         spool.dropName()
         close(directoryDescriptor)
         let cap = limit
-        var total: UInt64 = 0
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 1)
-        defer { buffer.deallocate() }
-        while true {
-            let count: Int
-            do {
-                count = try FileDescriptorIO.read(STDIN_FILENO, into: buffer)
-            } catch {
-                return .failure(.init("reading standard input: \(error.message)"))
-            }
-            if count == 0 { break }
-            total &+= UInt64(count)
-            guard total <= cap else {
+        do throws(SystemError) {
+            guard try FileDescriptorIO.copyToEnd(from: STDIN_FILENO, to: spool.descriptor, limit: cap) != nil else {
                 return .failure(.init("standard input is larger than \(cap) bytes (ZIPLS_STDIN_LIMIT); save it to a file and name that"))
             }
-            do {
-                try FileDescriptorIO.writeAll(spool.descriptor, UnsafeRawBufferPointer(rebasing: buffer[0 ..< count]))
-            } catch {
-                return .failure(.init("spooling standard input to \(directory): \(error.message)"))
-            }
+        } catch {
+            return .failure(.init(error.operation == "read" ? "reading standard input: \(error.message)"
+                                  : "spooling standard input to \(directory): \(error.message)"))
         }
         return Result { () throws(ZipError) in try ZipArchive(fileDescriptor: spool.descriptor, limits: limits) }
             .mapError { StandardInputError($0.description) }

@@ -22,7 +22,7 @@ struct EntryDataTests {
             var streamed: [UInt8] = []
             var chunks = 0
             try archive.read(entry) { chunk in
-                streamed += chunk
+                streamed += chunk.array
                 chunks += 1
             }
             #expect(streamed == (try archive.read(entry)))

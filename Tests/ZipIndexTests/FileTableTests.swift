@@ -16,9 +16,9 @@ struct FileTableTests {
     func forEachUTF8NameVisitsEveryEntryInOrder(_ fixture: String) throws {
         let archive = try Fixture.open(fixture)
         var visited: [(Int, [UInt8])] = []
-        archive.forEachUTF8Name { index, name in visited.append((index, Array(name))) }
+        archive.forEachUTF8Name { index, name in visited.append((index, name.array)) }
         #expect(visited.map(\.0) == Array(0 ..< archive.count))
-        #expect(visited.map(\.1) == archive.entries.map { $0.withUTF8Name { Array($0) } })
+        #expect(visited.map(\.1) == archive.entries.map { $0.withUTF8Name { $0.array } })
     }
 
     @Test func forEachUTF8NameStopsAtTheFirstError() throws {
@@ -39,7 +39,9 @@ struct FileTableTests {
         let byString = try #require(archive.entry(named: "a/b/c.txt"))
         let text = "xx a/b/c.txt"
         let bySubstring = try #require(archive.entry(named: text.dropFirst(3)))
-        let byBytes = try #require(Array("a/b/c.txt".utf8).withUnsafeBytes { archive.entry(utf8Name: $0) })
+        let nameBytes = Array("a/b/c.txt".utf8)
+        let found = archive.entry(utf8Name: nameBytes.span)
+        let byBytes = try #require(found)
         #expect(byString == bySubstring)
         #expect(byString == byBytes)
         #expect(byString.name == "a/b/c.txt")
@@ -140,7 +142,7 @@ struct FileTableTests {
         var hashes = Set<UInt64>()
         for i in 0 ..< 10_000 {
             let name = Array("pkg/module_\(i).py".utf8)
-            hashes.insert(name.withUnsafeBytes { NameIndex.hash($0) })
+            hashes.insert(name.withBytes { NameIndex.hash($0) })
         }
         #expect(hashes.count == 10_000)
     }

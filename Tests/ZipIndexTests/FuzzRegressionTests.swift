@@ -98,12 +98,12 @@ struct FuzzRegressionTests {
             let name = entry.name
             _ = (entry.isDirectory, entry.isSymlink, entry.isEncrypted, entry.unixMode, entry.modificationDate)
             _ = (entry.method.name, entry.localHeaderOffset, entry.compressedSize, entry.uncompressedSize)
-            let nameBytes = entry.withUTF8Name { Array($0) }
+            let nameBytes = entry.withUTF8Name { $0.array }
             #expect(Array(name.utf8) == nameBytes, "\(input): entry \(entry.index)'s name is not its UTF-8 bytes")
-            let found = nameBytes.withUnsafeBytes { archive.entry(utf8Name: $0) }
+            let found = archive.entry(utf8Name: nameBytes.span)
             #expect(found != nil, "\(input): entry \(entry.index) (\(name)) not found by its own name")
             if let found {
-                #expect(found.withUTF8Name { Array($0) } == nameBytes, "\(input): lookup of \(name) found \(found.name)")
+                #expect(found.withUTF8Name { $0.array } == nameBytes, "\(input): lookup of \(name) found \(found.name)")
                 #expect(found.index >= entry.index, "\(input): lookup of \(name) found an earlier duplicate")
                 #expect(archive.entry(named: name) == found, "\(input): entry(named:) disagrees on \(name)")
             }
@@ -138,7 +138,7 @@ struct FuzzRegressionTests {
             var streamed: [UInt8] = []
             var streamError: ZipError?
             do {
-                try archive.read(entry) { chunk in streamed.append(contentsOf: chunk) }
+                try archive.read(entry) { chunk in streamed += chunk.array }
             } catch let error as ZipError {
                 streamError = error
             } catch {

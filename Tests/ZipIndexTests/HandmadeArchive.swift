@@ -20,7 +20,7 @@ enum HandmadeArchive {
 
     /// A stored entry's local header (APPNOTE 4.3.7), without its data.
     static func localHeader(name: String, data: [UInt8], declaredSize: UInt32? = nil) -> [UInt8] {
-        let crc = data.withUnsafeBytes { CRC32.checksum($0) }
+        let crc = data.withBytes { CRC32.checksum($0) }
         var out: [UInt8] = le32Bytes(0x0403_4b50)
         out += le16Bytes(20)  // version needed
         out += le16Bytes(0)  // flags
@@ -39,7 +39,7 @@ enum HandmadeArchive {
     /// A stored entry's central directory header (APPNOTE 4.3.12).
     static func centralHeader(name: [UInt8], data: [UInt8], offset: Int, declaredSize: UInt32? = nil,
                               mode: UInt32 = 0o100644) -> [UInt8] {
-        let crc = data.withUnsafeBytes { CRC32.checksum($0) }
+        let crc = data.withBytes { CRC32.checksum($0) }
         var out: [UInt8] = le32Bytes(0x0201_4b50)
         out += le16Bytes(0x0314)  // made by Unix
         out += le16Bytes(20)
@@ -110,4 +110,13 @@ struct ByteWriter {
     mutating func u32(_ value: UInt32) { bytes += le32Bytes(value) }
     mutating func u64(_ value: UInt64) { bytes += le64Bytes(value) }
     mutating func raw(_ value: [UInt8]) { bytes += value }
+}
+
+extension Span where Element == UInt8 {
+    /// The bytes, copied: for assertions.
+    var array: [UInt8] {
+        var bytes: [UInt8] = []
+        for index in indices { bytes.append(self[index]) }
+        return bytes
+    }
 }

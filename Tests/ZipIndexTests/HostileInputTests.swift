@@ -35,7 +35,7 @@ struct HostileInputTests {
         let content = Array("hello".utf8)
         // A raw deflate stream of one final stored block (RFC 1951 3.2.4).
         let deflated: [UInt8] = [0x01, 0x05, 0x00, 0xFA, 0xFF] + content
-        let crc = content.withUnsafeBytes { CRC32.checksum($0) }
+        let crc = content.withBytes { CRC32.checksum($0) }
         let name = Array("big.bin".utf8)
         var local = ByteWriter()
         local.u32(0x0403_4b50); local.u16(45); local.u16(0); local.u16(8); local.u16(0); local.u16(0x21)

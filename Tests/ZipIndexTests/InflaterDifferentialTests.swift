@@ -45,25 +45,20 @@ struct InflaterDifferentialTests {
                        cache: InflaterCache? = nil) -> Outcome {
         var size: UInt64 = 0
         var crc: UInt32 = 0
-        let read = { (buffer: UnsafeMutableRawBufferPointer, position: UInt64) throws(ZipError) in
-            data.withUnsafeBytes { source in
-                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[Int(position) ..< Int(position) + buffer.count]))
-            }
-        }
-        let body = { (chunk: UnsafeRawBufferPointer) in
+        let input = FileRange(source: ByteSource(bytes: data), window: nil, offset: 0, length: UInt64(data.count))
+        let body = { (chunk: ByteView) in
             size += UInt64(chunk.count)
-            crc = ZlibInflater.crc32(crc, chunk)
+            crc = ZlibInflater.crc32(crc, chunk.unsafeBytes)
         }
         do {
             // A small chunk size, so that streams cross many read boundaries.
             let result: (size: UInt64, crc: UInt32)
             if buildPath {
-                result = try DeflateDecoding.decode(length: UInt64(data.count), declared: declared, crc32: declaredCRC, chunkSize: 4096,
-                                                    cache: cache, read: read, body: body)
+                result = try DeflateDecoding.decode(input, declared: declared, crc32: declaredCRC, chunkSize: 4096,
+                                                    cache: cache, body: body)
             } else {
                 var zlib = try ZlibInflater()
-                result = try zlib.decode(length: UInt64(data.count), declared: declared, chunkSize: 4096, buffers: nil,
-                                         read: read, body: body)
+                result = try zlib.decode(input, declared: declared, chunkSize: 4096, buffers: nil, body: body)
             }
             #expect(result.size == size && result.crc == crc, "the decoder's own count and CRC-32 differ from its output's")
             // The reader's own check against the directory, as EntryReader.verify.

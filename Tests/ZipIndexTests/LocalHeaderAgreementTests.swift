@@ -27,7 +27,7 @@ struct LocalHeaderAgreementTests {
         /// Bytes written after the data (a data descriptor, or nothing).
         var descriptor: [UInt8] = []
 
-        var realCRC: UInt32 { data.withUnsafeBytes { CRC32.checksum($0) } }
+        var realCRC: UInt32 { data.withBytes { CRC32.checksum($0) } }
 
         func bytes() -> [UInt8] {
             let crc = crc ?? realCRC
@@ -71,7 +71,7 @@ struct LocalHeaderAgreementTests {
     }
 
     static func unicodePath(_ name: String, for raw: [UInt8], version: UInt8 = 1) -> [UInt8] {
-        extraField(0x7075, [version] + le32Bytes(raw.withUnsafeBytes { CRC32.checksum($0) }) + Array(name.utf8))
+        extraField(0x7075, [version] + le32Bytes(raw.withBytes { CRC32.checksum($0) }) + Array(name.utf8))
     }
 
     /// Opens and reads the one entry, whole and streamed; both must agree.

@@ -56,7 +56,7 @@ struct NameDecodingTests {
         ([0xFF], false),
     ] as [([UInt8], Bool)])
     func utf8ValidationIsStrict(_ bytes: [UInt8], _ valid: Bool) {
-        #expect(bytes.withUnsafeBytes { UTF8Validation.isValid($0) } == valid)
+        #expect(bytes.withBytes { UTF8Validation.isValid($0) } == valid)
     }
 
     @Test func invalidUTF8UnderFlagBit11IsRejected() throws {

@@ -4,7 +4,7 @@ import Testing
 @Suite("Name hazards: what readers and file systems may treat differently")
 struct NameHazardTests {
     func hazards(_ name: [UInt8]) -> NameHazards {
-        name.withUnsafeBytes { EntryName.hazards($0) }
+        name.withBytes { EntryName.hazards($0) }
     }
 
     func hazards(_ name: String) -> NameHazards { hazards(Array(name.utf8)) }
@@ -57,7 +57,7 @@ struct NameHazardTests {
         // The two answers come from one scan: a name without a path has a
         // hazard that says why (or climbs out, or leaves nothing).
         for name in ["a\u{0}b", "/x", "C:x", "a\\b", "../x", "a/../../x", ".", "a/.."] {
-            let path = Array(name.utf8).withUnsafeBytes { EntryName.safeRelativePath($0) }
+            let path = Array(name.utf8).withBytes { EntryName.safeRelativePath($0) }
             #expect(path == nil, "\(name.debugDescription)")
             #expect(!hazards(name).isEmpty, "\(name.debugDescription)")
         }

@@ -4,7 +4,7 @@ import Testing
 @Suite("Safe relative paths for extraction")
 struct SafePathTests {
     func safe(_ name: String) -> String? {
-        Array(name.utf8).withUnsafeBytes { EntryName.safeRelativePath($0) }
+        Array(name.utf8).withBytes { EntryName.safeRelativePath($0) }
     }
 
     @Test(arguments: [

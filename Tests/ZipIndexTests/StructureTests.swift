@@ -96,7 +96,7 @@ struct StructureTests {
         // descriptor saying "4 bytes": a streaming reader stops there.
         let data: [UInt8] = Array("evil".utf8) + le32Bytes(0x0807_4b50) + le32Bytes(0) + le32Bytes(4) + le32Bytes(4)
             + Array("rest".utf8)
-        let crc = data.withUnsafeBytes { CRC32.checksum($0) }
+        let crc = data.withBytes { CRC32.checksum($0) }
         var w = ByteWriter()
         w.u32(0x0403_4b50); w.u16(20); w.u16(8); w.u16(0); w.u16(0); w.u16(0x21); w.u32(0); w.u32(0); w.u32(0)
         w.u16(5); w.u16(0); w.raw(Array("s.bin".utf8)); w.raw(data)

@@ -34,7 +34,7 @@ struct EscapingTests {
                 for value in 0 ... 255 {
                     var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
                     if length > 0 { bytes[position] = UInt8(value) }
-                    let quick = bytes.withUnsafeBytes { Diagnostics.mayNeedEscaping($0) }
+                    let quick = Diagnostics.mayNeedEscaping(bytes.span)
                     if quick != naive(bytes) {
                         Issue.record("length \(length), byte \(value) at \(position)")
                         return

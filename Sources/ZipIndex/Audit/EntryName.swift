@@ -107,7 +107,7 @@ extension ZipEntry {
     /// A directory's path has no trailing `/`; check ``isDirectory``.
     /// Names that are safe may still carry ``nameHazards``.
     public var safeRelativePath: String? {
-        withUTF8Name { EntryName.safeRelativePath($0) }
+        withNameBytes { EntryName.safeRelativePath($0) }
     }
 
     /// What about this entry's name two readers or two file systems may
@@ -115,11 +115,11 @@ extension ZipEntry {
     /// scan of the name; collisions with other names are in
     /// ``ZipArchive/audit()``.
     public var nameHazards: NameHazards {
-        withUTF8Name { nameHazards(name: $0) }
+        withNameBytes { nameHazards(name: $0) }
     }
 
     /// ``nameHazards``, given the entry's name bytes.
-    func nameHazards(name: UnsafeRawBufferPointer) -> NameHazards {
+    func nameHazards(name: ByteView) -> NameHazards {
         var hazards = EntryName.hazards(name)
         let record = table.records[index]
         // Code page 437 is what the builder assumed for high bytes without
@@ -147,7 +147,7 @@ enum EntryName {
     /// own collision key.
     static let irregularPath: NameHazards = [.nul, .backslash, .absolute, .driveLetter, .dotComponent]
 
-    static func safeRelativePath(_ name: UnsafeRawBufferPointer) -> String? {
+    static func safeRelativePath(_ name: ByteView) -> String? {
         guard isSafeToExtract(name) else { return nil }
         var components: [Substring] = []
         let text = String(decoding: name, as: UTF8.self)
@@ -168,7 +168,7 @@ enum EntryName {
     /// and leading separators dropped, `.`, `..` and empty components
     /// resolved with `..` stopping at the root (as Info-ZIP and bsdtar
     /// do). Nil when nothing is left.
-    static func collisionKey(_ name: UnsafeRawBufferPointer) -> String? {
+    static func collisionKey(_ name: ByteView) -> String? {
         var bytes = Array(name.prefix { $0 != 0 })
         for index in bytes.indices where bytes[index] == backslash { bytes[index] = slash }
         if bytes.count >= 2, bytes[1] == UInt8(ascii: ":") { bytes.removeFirst(2) }
@@ -188,7 +188,7 @@ enum EntryName {
     /// Whether nothing in the name is unsafe by itself: no NUL, no
     /// backslash, not absolute, no drive. (Climbing out with `..` and
     /// names that leave nothing are found while normalising.)
-    private static func isSafeToExtract(_ name: UnsafeRawBufferPointer) -> Bool {
+    private static func isSafeToExtract(_ name: ByteView) -> Bool {
         let unsafe: NameHazards = [.nul, .backslash, .absolute, .driveLetter]
         return !name.isEmpty && hazards(name).isDisjoint(with: unsafe)
     }
@@ -199,7 +199,7 @@ enum EntryName {
     /// The hazards the name's own UTF-8 bytes carry, in one pass: bytes
     /// that need no look are skipped at the cost of a compare or two, and
     /// each component is judged at its end.
-    static func hazards(_ name: UnsafeRawBufferPointer) -> NameHazards {
+    static func hazards(_ name: ByteView) -> NameHazards {
         var hazards: NameHazards = []
         guard let first = name.first else { return hazards }
         if first == slash || first == backslash { hazards.insert(.absolute) }
@@ -219,7 +219,7 @@ enum EntryName {
             switch byte {
             case slash, backslash:
                 if byte == backslash { hazards.insert(.backslash) }
-                let component = UnsafeRawBufferPointer(rebasing: name[componentStart ..< index])
+                let component = name.extracting(componentStart ..< index)
                 // The empty component after a final `/` marks a directory.
                 if component.isEmpty {
                     if index < name.count { hazards.insert(.dotComponent) }
@@ -252,7 +252,7 @@ enum EntryName {
 
     /// A device name with any extension (`con`, `Aux.txt`, `lpt1.log`), or
     /// a trailing dot or space, which Windows strips.
-    private static func isWindowsReserved(_ component: UnsafeRawBufferPointer) -> Bool {
+    private static func isWindowsReserved(_ component: ByteView) -> Bool {
         guard let last = component.last else { return false }
         if last == UInt8(ascii: ".") || last == UInt8(ascii: " ") { return true }
         // Every device name starts with one of c, p, a, n, l.

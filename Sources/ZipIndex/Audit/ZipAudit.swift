@@ -76,7 +76,7 @@ extension ZipAudit {
         var folded = CollisionIndex(entries: entries, folded: true)
         for entry in entries {
             let index = entry.index
-            entry.withUTF8Name { name in
+            entry.withNameBytes { name in
                 var found = entry.nameHazards(name: name)
                 let isRegular = found.isDisjoint(with: EntryName.irregularPath)
                 // A regular name is its own safe path, unless it is empty.
@@ -127,20 +127,19 @@ private struct CollisionIndex {
     /// (no NUL, backslash, drive, leading `/` or dot component) the name
     /// itself without its final `/`, without copying. Nothing is called
     /// for a name whose key is empty.
-    static func withKey(_ name: UnsafeRawBufferPointer, isRegular: Bool,
-                        _ body: (UnsafeRawBufferPointer) -> Void) {
+    static func withKey(_ name: ByteView, isRegular: Bool, _ body: (ByteView) -> Void) {
         if isRegular {
             let end = name.last == UInt8(ascii: "/") ? name.count - 1 : name.count
-            if end > 0 { body(UnsafeRawBufferPointer(rebasing: name[0 ..< end])) }
+            if end > 0 { body(name.extracting(0 ..< end)) }
             return
         }
-        guard var key = EntryName.collisionKey(name) else { return }
-        key.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        guard let key = EntryName.collisionKey(name) else { return }
+        ByteView.with(utf8: key, body)
     }
 
     /// Records `entry` under `key` unless an earlier entry has the same
     /// key; returns that entry.
-    mutating func insert(_ entry: Int, key: UnsafeRawBufferPointer) -> Int? {
+    mutating func insert(_ entry: Int, key: ByteView) -> Int? {
         withComparable(key) { (key) -> Int? in
             let hash = NameIndex.hash(key)
             var slot = Int(truncatingIfNeeded: hash) & mask
@@ -156,27 +155,28 @@ private struct CollisionIndex {
     }
 
     /// Calls `body` with `key` as this index compares it: as is, or with
-    /// case folded (ASCII in place on the stack, anything else by the
+    /// case folded (ASCII on the stack when short, anything else by the
     /// standard library's Unicode lowercasing).
-    private func withComparable<R>(_ key: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    private func withComparable<R>(_ key: ByteView, _ body: (ByteView) -> R) -> R {
         guard folded else { return body(key) }
         var ascii: UInt8 = 0
         for byte in key { ascii |= byte }
         guard ascii < 0x80 else {
-            var lowered = String(decoding: key, as: UTF8.self).lowercased()
-            return lowered.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+            return ByteView.with(utf8: String(decoding: key, as: UTF8.self).lowercased(), body)
         }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: key.count) { buffer in
-            for (position, byte) in key.enumerated() {
-                buffer[position] = (0x41 ... 0x5A).contains(byte) ? byte | 0x20 : byte
-            }
-            return body(UnsafeRawBufferPointer(buffer))
-        }
+        @inline(__always) func lower(_ byte: UInt8) -> UInt8 { (0x41 ... 0x5A).contains(byte) ? byte | 0x20 : byte }
+        guard key.count <= Self.stackKeyLength else { return key.map(lower).withBytes(body) }
+        var buffer = InlineArray<128, UInt8>(repeating: 0)
+        for (position, byte) in key.enumerated() { buffer[position] = lower(byte) }
+        return ByteView.with(buffer.span.extracting(0 ..< key.count), body)
     }
 
+    /// Keys up to this long are folded without allocating.
+    private static let stackKeyLength = 128
+
     /// Whether the earlier `entry`'s key is `key` (already comparable).
-    private func sameKey(_ entry: Int, _ key: UnsafeRawBufferPointer) -> Bool {
-        entries[entry].withUTF8Name { name in
+    private func sameKey(_ entry: Int, _ key: ByteView) -> Bool {
+        entries[entry].withNameBytes { name in
             var same = false
             let isRegular = EntryName.hazards(name).isDisjoint(with: EntryName.irregularPath)
             Self.withKey(name, isRegular: isRegular) { other in

@@ -98,8 +98,8 @@ struct StructureWalker {
         }
         let count = Int(min(UInt64(DataDescriptor.maximumLength), source.size - dataEnd))
         guard let tail = try ensure(count, at: dataEnd) else { return dataEnd }
-        let length = buffer.withUnsafeBytes { raw in
-            try? DataDescriptor.verify(UnsafeRawBufferPointer(rebasing: raw[tail ..< tail + count]), crc32: record.crc32,
+        let length = buffer.withBytes { raw in
+            try? DataDescriptor.verify(raw.extracting(tail ..< tail + count), crc32: record.crc32,
                                        compressedSize: table.compressedSize(entry),
                                        uncompressedSize: table.uncompressedSize(entry), at: dataEnd)
         }

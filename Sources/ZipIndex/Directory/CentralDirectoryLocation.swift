@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Where an archive's central directory is, found from the end of the file.
 ///
 /// Finding it reads only the tail: the end record with the longest possible
@@ -52,7 +44,7 @@ struct CentralDirectoryLocation {
         let reach = window + Zip64EndOfCentralDirectoryLocator.length + Zip64EndOfCentralDirectory.length
         let tailLength = Int(min(fileSize, UInt64(reach)))
         let tailOffset = fileSize - UInt64(tailLength)
-        let tail = try readTail(source, count: tailLength, at: tailOffset)
+        let tail = try source.read(count: tailLength, at: tailOffset)
 
         return try tail.withBytes { (bytes) throws(ZipError) -> CentralDirectoryLocation in
             // APPNOTE 4.3.16: the end record is followed only by its comment,
@@ -72,7 +64,7 @@ struct CentralDirectoryLocation {
             guard let found else { throw ZipError(.notAZipArchive) }
 
             let endOffset = tailOffset + UInt64(found)
-            var cursor = ByteCursor(UnsafeRawBufferPointer(rebasing: bytes[found...]), fileOffset: endOffset)
+            var cursor = ByteCursor(bytes.extracting(from: found), fileOffset: endOffset)
             let end = try EndOfCentralDirectory(&cursor)
             // Trailing bytes after the comment are tolerated (Go does), but a
             // comment that runs past the end of the file is an error, never a
@@ -117,23 +109,6 @@ struct CentralDirectoryLocation {
         }
     }
 
-    /// Reads `count` bytes at `offset` into an array that is not zero-filled
-    /// first: every open reads up to 64 KiB here, and filling them with
-    /// zeros only to overwrite them was a cost per open.
-    private static func readTail(_ source: ByteSource, count: Int, at offset: UInt64) throws(ZipError) -> [UInt8] {
-        var failure: ZipError?
-        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            do throws(ZipError) {
-                try source.read(into: UnsafeMutableRawBufferPointer(buffer), at: offset)
-                initialized = count
-            } catch {
-                failure = error  // nothing counts as initialized: the array is empty
-            }
-        }
-        if let failure { throw failure }
-        return bytes
-    }
-
     /// An end record before the last one whose comment ends exactly at the
     /// end of the file (the comment of one holding the other) is a second
     /// reading of the archive: a reader taking the last record, as ZipIndex,
@@ -141,15 +116,15 @@ struct CentralDirectoryLocation {
     /// list different directories (type C2 of *My ZIP isn't your ZIP*).
     /// `found` is the last candidate; every earlier one in the window is
     /// checked.
-    private static func refuseSecondEndRecord(before found: Int, in bytes: UnsafeRawBufferPointer,
+    private static func refuseSecondEndRecord(before found: Int, in bytes: ByteView,
                                               tailOffset: UInt64) throws(ZipError) {
         let length = EndOfCentralDirectory.length
         func endsTheFile(_ position: Int) -> Bool {
-            let comment = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: position + 20, as: UInt16.self)))
+            let comment = Int(bytes.load(at: position + 20, as: UInt16.self))
             return position + length + comment == bytes.count
         }
         let lowest = max(0, bytes.count - length - EndOfCentralDirectory.maximumCommentLength)
-        guard let base = bytes.baseAddress, found > lowest else { return }
+        guard found > lowest else { return }
         // memchr finds each candidate's fourth byte, 0x06, in the window of
         // up to 64 KiB. Not its "P": the window usually holds the end of the
         // central directory, where every header starts with "PK", so a
@@ -158,8 +133,8 @@ struct CentralDirectoryLocation {
         // bytes on (`found + 3` is inside the end record).
         var start = lowest + 3
         while start < found + 3 {
-            guard let hit = memchr(base + start, 0x06, found + 3 - start) else { return }
-            let position = base.distance(to: UnsafeRawPointer(hit)) - 3
+            guard let hit = bytes.firstIndex(of: 0x06, in: start ..< found + 3) else { return }
+            let position = hit - 3
             start = position + 4
             guard position + length <= bytes.count, bytes[position] == 0x50, bytes[position + 1] == 0x4b,
                   bytes[position + 2] == 0x05, endsTheFile(position) else { continue }
@@ -177,24 +152,24 @@ struct CentralDirectoryLocation {
     /// `use_zip64_eocdr`). Stray signatures that form no such record are
     /// data.
     private static func refuseDisplacedLocator(before found: Int, end: EndOfCentralDirectory,
-                                               in bytes: UnsafeRawBufferPointer, tailOffset: UInt64,
+                                               in bytes: ByteView, tailOffset: UInt64,
                                                source: ByteSource) throws(ZipError) {
         let locatorLength = Zip64EndOfCentralDirectoryLocator.length
         let lowest = max(0, bytes.count - EndOfCentralDirectory.length - EndOfCentralDirectory.maximumCommentLength
                                  - locatorLength - Zip64EndOfCentralDirectory.length)
-        guard let base = bytes.baseAddress, found - locatorLength > lowest else { return }
+        guard found - locatorLength > lowest else { return }
         // As for the end record: search for the signature's 0x06, two bytes
         // into it, rather than its "P", which starts every central header.
         // Candidates start in `lowest ..< found - locatorLength`.
         let stop = found - locatorLength + 2
         var start = lowest + 2
         while start < stop {
-            guard let hit = memchr(base + start, 0x06, stop - start) else { return }
-            let position = base.distance(to: UnsafeRawPointer(hit)) - 2
+            guard let hit = bytes.firstIndex(of: 0x06, in: start ..< stop) else { return }
+            let position = hit - 2
             start = position + 3
             guard bytes[position] == 0x50, bytes[position + 1] == 0x4b, bytes[position + 3] == 0x07,
                   let locator = try Zip64EndOfCentralDirectoryLocator(
-                      UnsafeRawBufferPointer(rebasing: bytes[position ..< position + locatorLength]),
+                      bytes.extracting(position ..< position + locatorLength),
                       fileOffset: tailOffset + UInt64(position)),
                   locator.recordDisk == 0, locator.diskCount <= 1
             else { continue }
@@ -221,7 +196,7 @@ struct CentralDirectoryLocation {
     ///
     /// Returns nil for an archive without a locator, and for a stray locator
     /// signature when no 32-bit field needs ZIP64 (Go issue 12449).
-    private static func readZip64(end: EndOfCentralDirectory, endPosition: Int, tail: UnsafeRawBufferPointer,
+    private static func readZip64(end: EndOfCentralDirectory, endPosition: Int, tail: ByteView,
                                   tailOffset: UInt64, source: ByteSource)
         throws(ZipError) -> (record: Zip64EndOfCentralDirectory, position: UInt64)?
     {
@@ -229,7 +204,7 @@ struct CentralDirectoryLocation {
         let locatorPosition = endPosition - Zip64EndOfCentralDirectoryLocator.length
         guard locatorPosition >= 0,
               let locator = try Zip64EndOfCentralDirectoryLocator(
-                  UnsafeRawBufferPointer(rebasing: tail[locatorPosition ..< endPosition]),
+                  tail.extracting(locatorPosition ..< endPosition),
                   fileOffset: tailOffset + UInt64(locatorPosition))
         else {
             // Saturated fields with no locator are possible in a zip32 file
@@ -324,7 +299,7 @@ struct CentralDirectoryLocation {
     /// zipimport's `arc_offset` compute it. Some writers get the size wrong;
     /// if no directory header is at the computed place but one is at base 0,
     /// base 0 is right (Go's test-baddirsz.zip).
-    private mutating func resolveBase(directoryEnd: UInt64, source: ByteSource, tail: UnsafeRawBufferPointer,
+    private mutating func resolveBase(directoryEnd: UInt64, source: ByteSource, tail: ByteView,
                                       tailOffset: UInt64) throws(ZipError)
     {
         let relativeOffset = directoryOffset
@@ -335,15 +310,13 @@ struct CentralDirectoryLocation {
         }
         func hasHeader(at offset: UInt64) throws(ZipError) -> Bool {
             guard offset <= directoryEnd, directoryEnd - offset >= 4 else { return false }
-            var signature: UInt32 = 0
+            let signature: UInt32
             if offset >= tailOffset, offset - tailOffset + 4 <= UInt64(tail.count) {
-                signature = tail.loadUnaligned(fromByteOffset: Int(offset - tailOffset), as: UInt32.self)
+                signature = tail.load(at: Int(offset - tailOffset))
             } else {
-                try withUnsafeMutableBytes(of: &signature) { (buffer) throws(ZipError) in
-                    try source.read(into: buffer, at: offset)
-                }
+                signature = try source.read(count: 4, at: offset).withBytes { $0.load(at: 0) }
             }
-            return UInt32(littleEndian: signature) == CentralDirectoryHeader.signature
+            return signature == CentralDirectoryHeader.signature
         }
 
         if directorySize == 0 {

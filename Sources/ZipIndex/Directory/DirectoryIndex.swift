@@ -42,7 +42,7 @@ final class DirectoryIndex: Sendable {
             while firstMissing > 0 {
                 let (span, hash) = prefixes[firstMissing - 1]
                 let prefix = Self.bytes(of: span, in: arena)
-                let known = scratch.find(hash: hash) { FileTable.bytesEqual(Self.bytes(of: spans[Int($0)], in: arena), prefix) }
+                let known = scratch.find(hash: hash) { Self.bytes(of: spans[Int($0)], in: arena).elementsEqual(prefix) }
                 if known != nil { break }
                 firstMissing -= 1
             }
@@ -76,23 +76,38 @@ final class DirectoryIndex: Sendable {
         return product.high ^ product.low
     }
 
-    private static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    private static func hash(_ bytes: ByteView) -> UInt64 {
         finish(bytes.reduce(seed, step))
     }
 
-    private static func bytes(of span: UInt64, in arena: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
+    private static func bytes(of span: UInt64, in arena: ByteView) -> ByteView {
         let start = Int(span >> 32)
         let length = Int(span & 0xFFFF_FFFF)
-        return UnsafeRawBufferPointer(rebasing: arena[start ..< start + length])
+        return arena.extracting(start ..< start + length)
     }
 
     var count: Int { spans.count }
 
     /// Whether `key`, which must end with `/`, names a directory.
-    func contains(_ key: UnsafeRawBufferPointer) -> Bool {
-        let hash = Self.hash(key)
+    func contains(_ key: ByteView) -> Bool {
+        contains(hash: Self.hash(key), key)
+    }
+
+    /// Whether `path`, with or without its final `/`, names a directory:
+    /// the slash is hashed in, not appended to a copy.
+    func contains(directory path: ByteView) -> Bool {
+        if path.last == UInt8(ascii: "/") { return contains(path) }
+        let hash = Self.finish(Self.step(path.reduce(Self.seed, Self.step), UInt8(ascii: "/")))
         let arena = table.arena.allBytes
-        return index.find(hash: hash) { FileTable.bytesEqual(Self.bytes(of: spans[Int($0)], in: arena), key) } != nil
+        return index.find(hash: hash) { id in
+            let candidate = Self.bytes(of: spans[Int(id)], in: arena)
+            return candidate.count == path.count + 1 && candidate.extracting(0 ..< path.count).elementsEqual(path)
+        } != nil
+    }
+
+    private func contains(hash: UInt64, _ key: ByteView) -> Bool {
+        let arena = table.arena.allBytes
+        return index.find(hash: hash) { Self.bytes(of: spans[Int($0)], in: arena).elementsEqual(key) } != nil
     }
 
     /// The `position`th directory name, in the order first seen.

@@ -127,7 +127,7 @@ final class FileTable: Sendable {
                 // The name is needed only when a slot's tag matches: a
                 // duplicate, or one collision in 256.
                 index.insert(hash: hashes[entry], id: UInt32(entry)) { other in
-                    Self.bytesEqual(nameBytes(Int(other)), nameBytes(entry))
+                    nameBytes(Int(other)).elementsEqual(nameBytes(entry))
                 }
             }
             let built = UnsafeMutablePointer<NameIndex>.allocate(capacity: 1)
@@ -149,12 +149,13 @@ final class FileTable: Sendable {
 
     /// The UTF-8 bytes of an entry's name, valid while the table lives.
     @inline(__always)
-    func nameBytes(_ entry: Int) -> UnsafeRawBufferPointer { view.nameBytes(entry) }
+    func nameBytes(_ entry: Int) -> ByteView { view.nameBytes(entry) }
 
     /// Calls `body` with the UTF-8 bytes of an entry's name.
     @inline(__always)
-    func withName<R>(_ entry: Int, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try withExtendedLifetime(self) { try body(nameBytes(entry)) }
+    func withName<R, E: Error>(_ entry: Int, _ body: (ByteView) throws(E) -> R) throws(E) -> R {
+        defer { withExtendedLifetime(self) {} }
+        return try body(nameBytes(entry))
     }
 
     func name(_ entry: Int) -> String {
@@ -163,21 +164,14 @@ final class FileTable: Sendable {
 
     /// The index of the last entry named exactly `key` (UTF-8), or nil.
     @inline(__always)
-    func find(_ key: UnsafeRawBufferPointer) -> Int? {
+    func find(_ key: ByteView) -> Int? {
         let hash = NameIndex.hash(key)
         let index = self.index
         return withExtendedLifetime(self) {
             index.pointee.find(hash: hash) { id in
-                Self.bytesEqual(nameBytes(Int(id)), key)
+                nameBytes(Int(id)).elementsEqual(key)
             }.map { Int($0) }
         }
-    }
-
-    @inline(__always)
-    static func bytesEqual(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        guard a.count == b.count else { return false }
-        guard let pa = a.baseAddress, let pb = b.baseAddress else { return true }
-        return memcmp(pa, pb, a.count) == 0
     }
 
     // MARK: Fields that may be wide
@@ -199,7 +193,7 @@ final class FileTable: Sendable {
 /// ``EntryReader`` does). Every access is bounds-checked.
 struct TableView: @unchecked Sendable {  // read-only, as the table's buffers are
     let records: UnsafeBufferPointer<EntryRecord>
-    let arena: UnsafeRawBufferPointer
+    let arena: ByteView
     let wide: UnsafeBufferPointer<UInt64>
     let localHeadersAscend: Bool
 
@@ -221,8 +215,22 @@ struct TableView: @unchecked Sendable {  // read-only, as the table's buffers ar
 
     /// The UTF-8 bytes of an entry's name.
     @inline(__always)
-    func nameBytes(_ entry: Int) -> UnsafeRawBufferPointer {
-        UnsafeRawBufferPointer(rebasing: arena[nameRange(entry)])
+    func nameBytes(_ entry: Int) -> ByteView {
+        arena.extracting(nameRange(entry))
+    }
+
+    /// Calls `body` with each entry's index and name, in order. The span
+    /// is made here, from the arena, rather than by a closure per name:
+    /// in a caller's unspecialized generic code (the public
+    /// `forEachUTF8Name`), that closure cost more than the walk.
+    func forEachName<E: Error>(_ body: (Int, Span<UInt8>) throws(E) -> Void) throws(E) {
+        let names = arena.unsafeBytes
+        let start = names.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        for entry in 0 ..< records.count {
+            let range = nameRange(entry)
+            let name = UnsafeBufferPointer(start: start.map { $0 + range.lowerBound }, count: range.count)
+            try body(entry, name.span)
+        }
     }
 
     // MARK: Fields that may be wide
@@ -250,11 +258,3 @@ struct TableView: @unchecked Sendable {  // read-only, as the table's buffers ar
     func uncompressedSize(_ entry: Int) -> UInt64 { wideValue(entry, .uncompressedSize, \.uncompressedSize) }
     func centralHeaderOffset(_ entry: Int) -> UInt64 { wideValue(entry, .centralHeaderOffset, \.centralHeaderOffset) }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif

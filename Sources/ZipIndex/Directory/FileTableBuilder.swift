@@ -76,7 +76,7 @@ struct FileTableBuilder: ~Copyable {
             let tail = location.tail
             let from = Int(start - location.tailOffset)
             try tail.withBytes { (bytes) throws(ZipError) in
-                let window = UnsafeRawBufferPointer(rebasing: bytes[from ..< from + Int(size)])
+                let window = bytes.extracting(from ..< from + Int(size)).unsafeBytes
                 let used = try parse(window, at: start)
                 try checkComplete(used: used, available: window.count, at: start)
             }
@@ -168,8 +168,9 @@ struct FileTableBuilder: ~Copyable {
                 try addDecoded(header, length: length, at: headerOffset)
             } else {
                 try add(fixed: header,
-                        name: UnsafeRawBufferPointer(start: header + fixedLength, count: nameLength),
-                        extra: UnsafeRawBufferPointer(start: header + fixedLength + nameLength, count: extraLength),
+                        name: ByteView(unsafeBytes: UnsafeRawBufferPointer(start: header + fixedLength, count: nameLength)),
+                        extra: ByteView(unsafeBytes: UnsafeRawBufferPointer(start: header + fixedLength + nameLength,
+                                                                            count: extraLength)),
                         compressedSize: UInt64(compressedSize), uncompressedSize: UInt64(uncompressedSize),
                         localHeaderOffset: UInt64(localHeaderOffset), hasZip64Extra: false, at: headerOffset)
             }
@@ -214,7 +215,7 @@ struct FileTableBuilder: ~Copyable {
     /// common header's loop small.
     @inline(never)
     private mutating func addDecoded(_ header: UnsafeRawPointer, length: Int, at headerOffset: UInt64) throws(ZipError) {
-        var cursor = ByteCursor(UnsafeRawBufferPointer(start: header, count: length), fileOffset: headerOffset)
+        var cursor = ByteCursor(ByteView(unsafeBytes: UnsafeRawBufferPointer(start: header, count: length)), fileOffset: headerOffset)
         let decoded = try CentralDirectoryHeader(&cursor)
         try add(fixed: header, name: decoded.name, extra: decoded.extra,
                 compressedSize: decoded.compressedSize, uncompressedSize: decoded.uncompressedSize,
@@ -227,7 +228,7 @@ struct FileTableBuilder: ~Copyable {
     /// rather than through a decoded copy; whatever is rare (extra fields,
     /// names that are not ASCII, wide values, errors) is out of line.
     @inline(__always)
-    private mutating func add(fixed: UnsafeRawPointer, name: UnsafeRawBufferPointer, extra: UnsafeRawBufferPointer,
+    private mutating func add(fixed: UnsafeRawPointer, name: ByteView, extra: ByteView,
                               compressedSize: UInt64, uncompressedSize: UInt64, localHeaderOffset storedOffset: UInt64,
                               hasZip64Extra: Bool, at headerOffset: UInt64) throws(ZipError) {
         @inline(__always) func u16(_ offset: Int) -> UInt16 {
@@ -326,7 +327,7 @@ struct FileTableBuilder: ~Copyable {
     /// Static and out of line: a method would copy the whole builder to
     /// call it, for every header with an extra field.
     @inline(never)
-    private static func checkExtraFields(name: UnsafeRawBufferPointer, extra: UnsafeRawBufferPointer, flags: UInt16,
+    private static func checkExtraFields(name: ByteView, extra: ByteView, flags: UInt16,
                                          entry: Int, info: inout EntryRecord.Info,
                                          at headerOffset: UInt64) throws(ZipError) {
         let census = ExtraField.census(extra)
@@ -344,9 +345,9 @@ struct FileTableBuilder: ~Copyable {
                            detail: "entry \(entry)'s Unicode Path field is not version 1 (APPNOTE 4.6.9)")
         }
         if flags & GeneralPurposeFlags.utf8 != 0 {
-            let stored = UInt32(littleEndian: field.loadUnaligned(fromByteOffset: 1, as: UInt32.self))
-            let unicodeName = UnsafeRawBufferPointer(rebasing: field[5...])
-            if stored == CRC32.checksum(name), !FileTable.bytesEqual(unicodeName, name) {
+            let stored: UInt32 = field.load(at: 1)
+            let unicodeName = field.extracting(from: 5)
+            if stored == CRC32.checksum(name), !unicodeName.elementsEqual(name) {
                 throw ZipError(.invalidName, offset: headerOffset,
                                detail: "entry \(entry)'s Unicode Path field renames a name that bit 11 declares UTF-8")
             }
@@ -358,8 +359,8 @@ struct FileTableBuilder: ~Copyable {
     /// appendix D; Info-ZIP Unicode Path 4.6.9), and returns its hash.
     /// `hash` and `isASCII` are the raw name's, computed by the caller.
     @inline(never)
-    private mutating func appendName(_ raw: UnsafeRawBufferPointer, hash: UInt64, isASCII: Bool,
-                                     extra: UnsafeRawBufferPointer, flags: UInt16, info: inout EntryRecord.Info,
+    private mutating func appendName(_ raw: ByteView, hash: UInt64, isASCII: Bool,
+                                     extra: ByteView, flags: UInt16, info: inout EntryRecord.Info,
                                      at headerOffset: UInt64) throws(ZipError) -> UInt64
     {
         let utf8 = flags & GeneralPurposeFlags.utf8 != 0
@@ -404,13 +405,5 @@ struct FileTableBuilder: ~Copyable {
         // these hashes: a listing never needs it.
         return FileTable(records: records, arena: arena, wide: wide, hashes: hashes,
                          localHeadersAscend: localHeadersAscend)
-    }
-}
-
-extension UnsafeRawBufferPointer {
-    /// The same bytes typed as `UInt8`, so that `Array.append(contentsOf:)`
-    /// copies them with one `memcpy`.
-    var bindingBytes: UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: baseAddress?.assumingMemoryBound(to: UInt8.self), count: count)
     }
 }

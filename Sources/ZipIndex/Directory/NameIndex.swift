@@ -31,7 +31,7 @@ struct NameIndex: ~Copyable {
     /// three-lane loop (names are rarely longer than 48 bytes): sixteen bytes
     /// per 64×64→128-bit multiply, folded high into low.
     @inline(__always)
-    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+    static func hash(_ bytes: ByteView) -> UInt64 {
         hashAndCheckASCII(bytes).hash
     }
 
@@ -43,13 +43,9 @@ struct NameIndex: ~Copyable {
     /// parser needs both for every name. Every load lies inside `bytes`;
     /// short names are read as overlapping pieces from both ends.
     @inline(__always)
-    static func hashAndCheckASCII(_ bytes: UnsafeRawBufferPointer) -> (hash: UInt64, isASCII: Bool) {
-        @inline(__always) func load64(_ offset: Int) -> UInt64 {
-            UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-        }
-        @inline(__always) func load32(_ offset: Int) -> UInt64 {
-            UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
-        }
+    static func hashAndCheckASCII(_ bytes: ByteView) -> (hash: UInt64, isASCII: Bool) {
+        @inline(__always) func load64(_ offset: Int) -> UInt64 { bytes.load(at: offset) }
+        @inline(__always) func load32(_ offset: Int) -> UInt64 { UInt64(bytes.load(at: offset, as: UInt32.self)) }
         let n = bytes.count
         var seed = Self.seed
         var a: UInt64 = 0

@@ -120,7 +120,8 @@ struct TableBuffer<Element: BitwiseCopyable>: ~Copyable {
 extension TableBuffer where Element == UInt8 {
     /// Appends bytes with one copy.
     @inline(__always)
-    mutating func append(contentsOf bytes: UnsafeRawBufferPointer) {
+    mutating func append(contentsOf view: ByteView) {
+        let bytes = view.unsafeBytes
         guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
         if capacity - count < bytes.count { grow(to: count + bytes.count) }
         UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: bytes.count)
@@ -129,13 +130,12 @@ extension TableBuffer where Element == UInt8 {
 
     /// The bytes in `range`, which must lie within `0 ..< count`.
     @inline(__always)
-    func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
-        precondition(range.lowerBound >= 0 && range.upperBound <= count, "TableBuffer range out of range")
-        return UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
+    func bytes(_ range: Range<Int>) -> ByteView {
+        allBytes.extracting(range)
     }
 
     /// Every byte appended so far.
-    var allBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    var allBytes: ByteView { ByteView(unsafeBytes: UnsafeRawBufferPointer(start: base, count: count)) }
 }
 
 // A buffer is mutated only while its builder owns it exclusively; once it is

@@ -415,7 +415,7 @@ struct ExtractionWriter {
             try archive.read(at: entry.index, with: &reader, countsOutput: true) { chunk in
                 if let cancellation, cancellation.isCancelled { throw Stopped() }
                 do throws(SystemError) {
-                    try FileDescriptorIO.writeAll(fd, chunk)
+                    try chunk.withSpan { (bytes) throws(SystemError) in try FileDescriptorIO.writeAll(fd, bytes) }
                 } catch {
                     throw ExtractionDestination.error(error, path)
                 }

@@ -28,21 +28,24 @@ public struct NamePattern: Sendable, Hashable {
 
     /// Whether `name`, whole, matches.
     public func matches(_ name: String) -> Bool {
-        var name = name
-        return name.withUTF8 { matches(UnsafeRawBufferPointer($0)) }
+        ByteView.with(utf8: name) { matches(bytes: $0) }
     }
 
     /// Whether the name in `name` (UTF-8), whole, matches.
-    public func matches(_ name: UnsafeRawBufferPointer) -> Bool {
-        bytes.withUnsafeBytes { pattern in
-            if isLiteral { return pattern.elementsEqual(name) }
-            return Self.match(pattern, name)
-        }
+    public func matches(_ name: Span<UInt8>) -> Bool {
+        ByteView.with(name) { matches(bytes: $0) }
     }
 
     /// Whether `entry`'s name (``ZipEntry/withUTF8Name(_:)``) matches.
     public func matches(_ entry: ZipEntry) -> Bool {
-        entry.withUTF8Name { matches($0) }
+        entry.withNameBytes { matches(bytes: $0) }
+    }
+
+    func matches(bytes name: ByteView) -> Bool {
+        bytes.withBytes { pattern in
+            if isLiteral { return pattern.elementsEqual(name) }
+            return Self.match(pattern, name)
+        }
     }
 
     public static func == (lhs: NamePattern, rhs: NamePattern) -> Bool { lhs.pattern == rhs.pattern }
@@ -58,7 +61,7 @@ public struct NamePattern: Sendable, Hashable {
     /// `*` takes one more character and matching resumes after it. Earlier
     /// stars never need to be revisited, so the work is at most
     /// pattern length × name length, with no recursion to overflow.
-    private static func match(_ pattern: UnsafeRawBufferPointer, _ name: UnsafeRawBufferPointer) -> Bool {
+    private static func match(_ pattern: ByteView, _ name: ByteView) -> Bool {
         var p = 0
         var n = 0
         var starPattern = -1  // just after the last `*` seen
@@ -121,7 +124,7 @@ public struct NamePattern: Sendable, Hashable {
         let negated: Bool
 
         /// Finds the expression opening at `open`, or nil if it never closes.
-        init?(_ pattern: UnsafeRawBufferPointer, at open: Int) {
+        init?(_ pattern: ByteView, at open: Int) {
             var i = open + 1
             negated = i < pattern.count && (pattern[i] == UInt8(ascii: "!") || pattern[i] == UInt8(ascii: "^"))
             if negated { i += 1 }
@@ -134,7 +137,7 @@ public struct NamePattern: Sendable, Hashable {
             end = i + 1
         }
 
-        func contains(_ character: UInt32, in pattern: UnsafeRawBufferPointer) -> Bool {
+        func contains(_ character: UInt32, in pattern: ByteView) -> Bool {
             var i = start
             var found = false
             let last = end - 1  // the closing `]`
@@ -160,14 +163,14 @@ public struct NamePattern: Sendable, Hashable {
     /// The length of the UTF-8 sequence starting at `index`, by its lead
     /// byte (1 for a stray continuation byte, so matching always advances).
     @inline(__always)
-    private static func characterLength(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int {
+    private static func characterLength(_ bytes: ByteView, at index: Int) -> Int {
         let lead = bytes[index]
         let length = lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
         return min(length, bytes.count - index)
     }
 
     /// The Unicode scalar value at `index`, and its length in bytes.
-    private static func decode(_ bytes: UnsafeRawBufferPointer, at index: Int) -> (UInt32, Int) {
+    private static func decode(_ bytes: ByteView, at index: Int) -> (UInt32, Int) {
         let length = characterLength(bytes, at: index)
         guard length > 1 else { return (UInt32(bytes[index]), 1) }
         var value = UInt32(bytes[index]) & (0x7F >> UInt32(length))

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A little-endian reader over borrowed bytes that cannot read out of bounds.
 ///
 /// Each read consumes bytes from the front, so header parsing reads top to
@@ -8,13 +16,13 @@
 /// The cursor borrows its bytes: use it only inside the closure that
 /// provides the buffer.
 struct ByteCursor {
-    private let bytes: UnsafeRawBufferPointer
+    private let bytes: ByteView
     /// The index of the next byte to read.
     private(set) var position: Int
     /// The file offset of `bytes[0]`, used only to make errors precise.
     let fileOffset: UInt64
 
-    init(_ bytes: UnsafeRawBufferPointer, fileOffset: UInt64 = 0) {
+    init(_ bytes: ByteView, fileOffset: UInt64 = 0) {
         self.bytes = bytes
         self.position = 0
         self.fileOffset = fileOffset
@@ -40,44 +48,43 @@ struct ByteCursor {
     mutating func uint8() throws(ZipError) -> UInt8 {
         try need(1)
         defer { position += 1 }
-        return bytes[position]
+        return bytes.uncheckedLoad(at: position)
     }
 
     @inline(__always)
     mutating func uint16() throws(ZipError) -> UInt16 {
         try need(2)
         defer { position += 2 }
-        return UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt16.self))
+        return bytes.uncheckedLoad(at: position)
     }
 
     @inline(__always)
     mutating func uint32() throws(ZipError) -> UInt32 {
         try need(4)
         defer { position += 4 }
-        return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt32.self))
+        return bytes.uncheckedLoad(at: position)
     }
 
     @inline(__always)
     mutating func uint64() throws(ZipError) -> UInt64 {
         try need(8)
         defer { position += 8 }
-        return UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+        return bytes.uncheckedLoad(at: position)
     }
 
     /// Consumes `count` bytes and returns a cursor over just them.
     mutating func sub(_ count: Int) throws(ZipError) -> ByteCursor {
         try need(count)
         defer { position += count }
-        return ByteCursor(UnsafeRawBufferPointer(rebasing: bytes[position ..< position + count]),
-                          fileOffset: offset)
+        return ByteCursor(bytes.uncheckedExtracting(position, count), fileOffset: offset)
     }
 
     /// Consumes `count` bytes and returns them, still borrowed.
     @inline(__always)
-    mutating func bytes(_ count: Int) throws(ZipError) -> UnsafeRawBufferPointer {
+    mutating func bytes(_ count: Int) throws(ZipError) -> ByteView {
         try need(count)
         defer { position += count }
-        return UnsafeRawBufferPointer(rebasing: bytes[position ..< position + count])
+        return bytes.uncheckedExtracting(position, count)
     }
 
     mutating func skip(_ count: Int) throws(ZipError) {
@@ -86,11 +93,129 @@ struct ByteCursor {
     }
 }
 
+/// Bytes borrowed from a buffer that someone else keeps alive (a read from
+/// the file, the name arena, a chunk of output), valid only inside the
+/// closure that provides them, as `Span` is; Swift 6.3 cannot yet store a
+/// `Span` in a struct without an experimental feature.
+///
+/// Every subscript, load and slice checks its bounds in release builds too:
+/// a bad length read from an archive traps here before it can read memory
+/// it does not own, and the parsers check lengths before they get here.
+/// This file, the byte source, the table buffers and the codec seam are the
+/// only places that see the pointer.
+struct ByteView: RandomAccessCollection {
+    private let base: UnsafeRawBufferPointer
+
+    /// Borrows `base`, which must outlive every use of the view.
+    init(unsafeBytes base: UnsafeRawBufferPointer) {
+        self.base = base
+    }
+
+    /// No bytes.
+    init() {
+        base = UnsafeRawBufferPointer(start: nil, count: 0)
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { base.count }
+    var count: Int { base.count }
+
+    @inline(__always)
+    subscript(position: Int) -> UInt8 {
+        precondition(position >= 0 && position < base.count, "ByteView index out of range")
+        return base[position]
+    }
+
+    /// The bytes at `range`, still borrowed, indexed from 0.
+    @inline(__always)
+    func extracting(_ range: Range<Int>) -> ByteView {
+        precondition(range.lowerBound >= 0 && range.upperBound <= base.count, "ByteView range out of bounds")
+        return uncheckedExtracting(range.lowerBound, range.count)
+    }
+
+    /// The bytes from `start` to the end, still borrowed.
+    @inline(__always)
+    func extracting(from start: Int) -> ByteView {
+        extracting(start ..< base.count)
+    }
+
+    /// The little-endian integer at `offset`.
+    @inline(__always)
+    func load<T: FixedWidthInteger>(at offset: Int, as type: T.Type = T.self) -> T {
+        precondition(offset >= 0 && base.count - offset >= MemoryLayout<T>.size, "ByteView load out of bounds")
+        return uncheckedLoad(at: offset)
+    }
+
+    /// For the cursor, which checked the length itself.
+    @inline(__always)
+    fileprivate func uncheckedLoad<T: FixedWidthInteger>(at offset: Int) -> T {
+        T(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: T.self))
+    }
+
+    @inline(__always)
+    fileprivate func uncheckedExtracting(_ start: Int, _ count: Int) -> ByteView {
+        ByteView(unsafeBytes: UnsafeRawBufferPointer(start: base.baseAddress.map { $0 + start }, count: count))
+    }
+
+    /// Whether both hold the same bytes (`memcmp`).
+    @inline(__always)
+    func elementsEqual(_ other: ByteView) -> Bool {
+        guard base.count == other.base.count else { return false }
+        guard let a = base.baseAddress, let b = other.base.baseAddress else { return true }
+        return memcmp(a, b, base.count) == 0
+    }
+
+    /// The index of the first `value` in `range` (`memchr`).
+    func firstIndex(of value: UInt8, in range: Range<Int>) -> Int? {
+        precondition(range.lowerBound >= 0 && range.upperBound <= base.count, "ByteView range out of bounds")
+        guard !range.isEmpty, let start = base.baseAddress,
+              let hit = memchr(start + range.lowerBound, Int32(value), range.count) else { return nil }
+        return start.distance(to: UnsafeRawPointer(hit))
+    }
+
+    /// The bytes typed as `UInt8`: raw bytes are always valid `UInt8`s.
+    @inline(__always)
+    private var typed: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base.baseAddress?.assumingMemoryBound(to: UInt8.self), count: base.count)
+    }
+
+    func withContiguousStorageIfAvailable<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
+        try body(typed)
+    }
+
+    /// The bytes as a `Span`, for the public API.
+    @inline(__always)
+    func withSpan<R, E: Error>(_ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {
+        let typed = typed
+        return try body(typed.span)
+    }
+
+    /// Borrows the bytes of `span` for `body`.
+    static func with<R, E: Error>(_ span: Span<UInt8>, _ body: (ByteView) throws(E) -> R) throws(E) -> R {
+        try span.withUnsafeBufferPointer { (typed) throws(E) in try body(ByteView(unsafeBytes: UnsafeRawBufferPointer(typed))) }
+    }
+
+    /// Borrows the UTF-8 bytes of `text` for `body`.
+    static func with<R>(utf8 text: String, _ body: (ByteView) -> R) -> R {
+        var text = text
+        return text.withUTF8 { body(ByteView(unsafeBytes: UnsafeRawBufferPointer($0))) }
+    }
+
+    /// Borrows the UTF-8 bytes of `text` for `body`.
+    static func with<R>(utf8 text: Substring, _ body: (ByteView) -> R) -> R {
+        var text = text
+        return text.withUTF8 { body(ByteView(unsafeBytes: UnsafeRawBufferPointer($0))) }
+    }
+
+    /// The pointer, for the few files that hand bytes to C (the byte
+    /// source, the table buffers, the codec seam); valid as long as the view.
+    var unsafeBytes: UnsafeRawBufferPointer { base }
+}
+
 extension Array where Element == UInt8 {
-    /// `withUnsafeBytes` for bodies that throw `ZipError`; the standard
-    /// library's version only rethrows untyped errors.
-    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws(ZipError) -> R) throws(ZipError) -> R {
-        try withUnsafeBytes { bytes in Result { () throws(ZipError) in try body(bytes) } }.get()
+    /// The array's bytes as a ``ByteView`` for `body`; typed-throwing.
+    func withBytes<R, E: Error>(_ body: (ByteView) throws(E) -> R) throws(E) -> R {
+        try withUnsafeBytes { raw in Result { () throws(E) in try body(ByteView(unsafeBytes: raw)) } }.get()
     }
 
     /// `withUnsafeMutableBytes` for bodies that throw `ZipError`.

@@ -42,19 +42,19 @@ struct CentralDirectoryHeader {
     var externalAttributes: UInt32
     /// Relative to the start of the zip data, not yet shifted by the base.
     var localHeaderOffset: UInt64
-    var name: UnsafeRawBufferPointer
-    var extra: UnsafeRawBufferPointer
-    var comment: UnsafeRawBufferPointer
+    var name: ByteView
+    var extra: ByteView
+    var comment: ByteView
     /// Whether a ZIP64 extended information extra field was present.
     var hasZip64Extra = false
 
     /// The total length of the header at the front of `bytes`, or nil if the
     /// fixed part is not all there yet.
-    static func length(at bytes: UnsafeRawBufferPointer) -> Int? {
+    static func length(at bytes: ByteView) -> Int? {
         guard bytes.count >= fixedLength else { return nil }
-        let n = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 28, as: UInt16.self)))
-        let m = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 30, as: UInt16.self)))
-        let k = Int(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 32, as: UInt16.self)))
+        let n = Int(bytes.load(at: 28, as: UInt16.self))
+        let m = Int(bytes.load(at: 30, as: UInt16.self))
+        let k = Int(bytes.load(at: 32, as: UInt16.self))
         return fixedLength + n + m + k
     }
 
@@ -65,12 +65,8 @@ struct CentralDirectoryHeader {
         // One check that the fixed part is there; the reads below are at
         // constant offsets inside it.
         let fixed = try cursor.bytes(Self.fixedLength)
-        @inline(__always) func u16(_ offset: Int) -> UInt16 {
-            UInt16(littleEndian: fixed.loadUnaligned(fromByteOffset: offset, as: UInt16.self))
-        }
-        @inline(__always) func u32(_ offset: Int) -> UInt32 {
-            UInt32(littleEndian: fixed.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
-        }
+        @inline(__always) func u16(_ offset: Int) -> UInt16 { fixed.load(at: offset) }
+        @inline(__always) func u32(_ offset: Int) -> UInt32 { fixed.load(at: offset) }
         guard u32(0) == Self.signature else {
             throw ZipError(.invalidCentralDirectoryHeader, offset: start, detail: "bad signature")
         }

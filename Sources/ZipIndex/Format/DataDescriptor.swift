@@ -26,20 +26,18 @@ enum DataDescriptor {
     ///
     /// - Throws: ``ZipError/Code-swift.enum/dataDescriptorMismatch`` if no
     ///   form matches.
-    static func verify(_ bytes: UnsafeRawBufferPointer, crc32: UInt32, compressedSize: UInt64, uncompressedSize: UInt64,
+    static func verify(_ bytes: ByteView, crc32: UInt32, compressedSize: UInt64, uncompressedSize: UInt64,
                        at offset: UInt64) throws(ZipError) -> Int {
         func read(_ at: Int, wide: Bool) -> (UInt32, UInt64, UInt64)? {
             let length = wide ? 20 : 12
             guard bytes.count - at >= length else { return nil }
-            let crc = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
+            let crc: UInt32 = bytes.load(at: at)
             if wide {
-                return (crc, UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 4, as: UInt64.self)),
-                        UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 12, as: UInt64.self)))
+                return (crc, bytes.load(at: at + 4), bytes.load(at: at + 12))
             }
-            return (crc, UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 4, as: UInt32.self))),
-                    UInt64(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at + 8, as: UInt32.self))))
+            return (crc, UInt64(bytes.load(at: at + 4, as: UInt32.self)), UInt64(bytes.load(at: at + 8, as: UInt32.self)))
         }
-        let signed = bytes.count >= 4 && UInt32(littleEndian: bytes.loadUnaligned(as: UInt32.self)) == signature
+        let signed = bytes.count >= 4 && bytes.load(at: 0, as: UInt32.self) == signature
         var found: (UInt32, UInt64, UInt64)?
         for (start, wide) in [(signed ? 4 : 0, false), (signed ? 4 : 0, true), (0, false), (0, true)] {
             guard let values = read(start, wide: wide) else { continue }

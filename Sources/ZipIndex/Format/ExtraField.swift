@@ -14,8 +14,8 @@ enum ExtraField {
     ///
     /// A block whose size runs past the end of the extra field ends the walk,
     /// as in Go: padding written by some tools (zipalign) is not an error.
-    static func find(_ tag: UInt16, in extra: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
-        var found: UnsafeRawBufferPointer?
+    static func find(_ tag: UInt16, in extra: ByteView) -> ByteView? {
+        var found: ByteView?
         walk(extra) { id, data in
             if id == tag { found = data }
             return found == nil
@@ -27,14 +27,14 @@ enum ExtraField {
     /// false; returns how many bytes at the end make no whole block (a block
     /// whose size runs past the end stops the walk there).
     @discardableResult @inline(__always)
-    static func walk(_ extra: UnsafeRawBufferPointer, _ body: (UInt16, UnsafeRawBufferPointer) -> Bool) -> Int {
+    static func walk(_ extra: ByteView, _ body: (UInt16, ByteView) -> Bool) -> Int {
         var position = 0
         while extra.count - position >= 4 {
-            let id = UInt16(littleEndian: extra.loadUnaligned(fromByteOffset: position, as: UInt16.self))
-            let size = Int(UInt16(littleEndian: extra.loadUnaligned(fromByteOffset: position + 2, as: UInt16.self)))
+            let id: UInt16 = extra.load(at: position)
+            let size = Int(extra.load(at: position + 2, as: UInt16.self))
             let start = position + 4
             guard size <= extra.count - start else { break }
-            guard body(id, UnsafeRawBufferPointer(rebasing: extra[start ..< start + size])) else { return 0 }
+            guard body(id, extra.extracting(start ..< start + size)) else { return 0 }
             position = start + size
         }
         return extra.count - position
@@ -46,24 +46,19 @@ enum ExtraField {
     struct Census {
         var zip64Fields = 0
         var unicodePathFields = 0
-        var unicodePath: UnsafeRawBufferPointer?
+        var unicodePath: ByteView?
     }
 
-    static func census(_ extra: UnsafeRawBufferPointer) -> Census {
+    static func census(_ extra: ByteView) -> Census {
         var census = Census()
-        var position = 0
-        while extra.count - position >= 4 {
-            let id = UInt16(littleEndian: extra.loadUnaligned(fromByteOffset: position, as: UInt16.self))
-            let size = Int(UInt16(littleEndian: extra.loadUnaligned(fromByteOffset: position + 2, as: UInt16.self)))
-            let start = position + 4
-            guard size <= extra.count - start else { break }
+        walk(extra) { id, data in
             if id == zip64ExtendedInformation {
                 census.zip64Fields += 1
             } else if id == unicodePath {
                 census.unicodePathFields += 1
-                if census.unicodePath == nil { census.unicodePath = UnsafeRawBufferPointer(rebasing: extra[start ..< start + size]) }
+                if census.unicodePath == nil { census.unicodePath = data }
             }
-            position = start + size
+            return true
         }
         return census
     }
@@ -71,11 +66,10 @@ enum ExtraField {
     /// The UTF-8 name from an Info-ZIP Unicode Path field (APPNOTE 4.6.9),
     /// used only if its CRC-32 matches the raw name: a mismatch means the
     /// name was changed by a tool that did not update the field.
-    static func unicodePath(in extra: UnsafeRawBufferPointer, rawName: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+    static func unicodePath(in extra: ByteView, rawName: ByteView) -> ByteView? {
         guard let field = find(unicodePath, in: extra), field.count >= 5, field[0] == 1 else { return nil }
-        let stored = UInt32(littleEndian: field.loadUnaligned(fromByteOffset: 1, as: UInt32.self))
-        guard stored == CRC32.checksum(rawName) else { return nil }
-        let name = UnsafeRawBufferPointer(rebasing: field[5...])
+        guard field.load(at: 1, as: UInt32.self) == CRC32.checksum(rawName) else { return nil }
+        let name = field.extracting(from: 5)
         return UTF8Validation.isValid(name) ? name : nil
     }
 }

@@ -73,7 +73,7 @@ struct LocalFileHeader {
     /// must hold them; a second ZIP64 or Unicode Path field; a Unicode Path
     /// field the central header does not have, or has otherwise. The names
     /// themselves are compared by the caller, decoded.
-    func checkAgreement(with central: Central, extra: UnsafeRawBufferPointer, at offset: UInt64) throws(ZipError) {
+    func checkAgreement(with central: Central, extra: ByteView, at offset: UInt64) throws(ZipError) {
         func refuse(_ detail: String) -> ZipError {
             ZipError(.localHeaderMismatch, offset: offset, detail: detail)
         }
@@ -125,7 +125,7 @@ struct LocalFileHeader {
     /// field holds the uncompressed size, then the compressed size). A
     /// saturated value with no ZIP64 value for it stays saturated, and with
     /// a data descriptor counts as deferred.
-    private func sizes(extra: UnsafeRawBufferPointer, at offset: UInt64) throws(ZipError) -> (compressed: UInt64, uncompressed: UInt64) {
+    private func sizes(extra: ByteView, at offset: UInt64) throws(ZipError) -> (compressed: UInt64, uncompressed: UInt64) {
         var compressed = UInt64(compressedSize)
         var uncompressed = UInt64(uncompressedSize)
         let saturated = UInt32.max

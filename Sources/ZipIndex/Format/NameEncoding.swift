@@ -7,13 +7,13 @@
 enum NameEncoding {
     /// Whether every byte is below 0x80.
     @inline(__always)
-    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    static func isASCII(_ bytes: ByteView) -> Bool {
         NameIndex.hashAndCheckASCII(bytes).isASCII
     }
 
     /// Calls `emit` with the UTF-8 bytes of `bytes` read as code page 437.
     @inline(__always)
-    static func transcodeCP437(_ bytes: UnsafeRawBufferPointer, _ emit: (UInt8) -> Void) {
+    static func transcodeCP437(_ bytes: ByteView, _ emit: (UInt8) -> Void) {
         for byte in bytes {
             guard byte >= 0x80 else {
                 emit(byte)
@@ -32,12 +32,12 @@ enum NameEncoding {
     }
 
     /// Appends `bytes`, read as code page 437, to `output` as UTF-8.
-    static func appendCP437(_ bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
+    static func appendCP437(_ bytes: ByteView, to output: inout [UInt8]) {
         transcodeCP437(bytes) { output.append($0) }
     }
 
     /// Appends `bytes`, read as code page 437, to `output` as UTF-8.
-    static func appendCP437(_ bytes: UnsafeRawBufferPointer, to output: inout TableBuffer<UInt8>) {
+    static func appendCP437(_ bytes: ByteView, to output: inout TableBuffer<UInt8>) {
         transcodeCP437(bytes) { output.append($0) }
     }
 
@@ -67,7 +67,7 @@ enum NameEncoding {
 /// above U+10FFFF), so that names stored in the table always form valid
 /// Swift strings without any copying or repair.
 enum UTF8Validation {
-    static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    static func isValid(_ bytes: ByteView) -> Bool {
         if NameEncoding.isASCII(bytes) { return true }
         var i = 0
         let n = bytes.count

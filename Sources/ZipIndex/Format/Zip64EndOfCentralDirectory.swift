@@ -17,7 +17,7 @@ struct Zip64EndOfCentralDirectoryLocator {
 
     /// Decodes the locator, or returns nil if the bytes do not start with its
     /// signature (an archive without ZIP64 records).
-    init?(_ bytes: UnsafeRawBufferPointer, fileOffset: UInt64) throws(ZipError) {
+    init?(_ bytes: ByteView, fileOffset: UInt64) throws(ZipError) {
         var cursor = ByteCursor(bytes, fileOffset: fileOffset)
         guard try cursor.uint32() == Self.signature else { return nil }
         recordDisk = try cursor.uint32()
@@ -58,7 +58,7 @@ struct Zip64EndOfCentralDirectory {
 
     /// Decodes the record, or returns nil if the signature is absent.
     /// A record whose declared size is too small for its fixed fields is an error.
-    init?(_ bytes: UnsafeRawBufferPointer, fileOffset: UInt64) throws(ZipError) {
+    init?(_ bytes: ByteView, fileOffset: UInt64) throws(ZipError) {
         var cursor = ByteCursor(bytes, fileOffset: fileOffset)
         guard try cursor.uint32() == Self.signature else { return nil }
         let recordSize = try cursor.uint64()

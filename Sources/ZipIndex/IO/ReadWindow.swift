@@ -42,8 +42,10 @@ final class ReadWindow {
     /// Calls `body` with the `count` bytes at `offset`: in the window (no
     /// copy, no allocation) when it takes them, else read into an array.
     func withBytes<R>(count: Int, at offset: UInt64,
-                      _ body: (UnsafeRawBufferPointer) throws(ZipError) -> R) throws(ZipError) -> R {
-        if let bytes = try windowed(offset, count) { return try body(UnsafeRawBufferPointer(start: bytes, count: count)) }
+                      _ body: (ByteView) throws(ZipError) -> R) throws(ZipError) -> R {
+        if let bytes = try windowed(offset, count) {
+            return try body(ByteView(unsafeBytes: UnsafeRawBufferPointer(start: bytes, count: count)))
+        }
         return try source.read(count: count, at: offset).withBytes(body)
     }
 
@@ -74,5 +76,37 @@ final class ReadWindow {
 
     private func covers(_ offset: UInt64, _ length: Int) -> Bool {
         offset >= start && offset - start <= UInt64(count) && UInt64(count) - (offset - start) >= UInt64(length)
+    }
+}
+
+/// One range of the file (an entry's data), read through a thread's window
+/// when it has one, else straight from the source.
+struct FileRange {
+    let source: ByteSource
+    let window: ReadWindow?
+    /// The absolute offset of the range's first byte.
+    let offset: UInt64
+    let length: UInt64
+
+    /// Fills `buffer` with the bytes at `position` (from the range's start).
+    func read(into buffer: UnsafeMutableRawBufferPointer, at position: UInt64) throws(ZipError) {
+        if let window { return try window.read(into: buffer, at: offset + position) }
+        try source.read(into: buffer, at: offset + position)
+    }
+
+    /// Calls `body` with the whole range in order, in chunks of at most
+    /// `chunkSize` bytes read into one buffer reused for every chunk.
+    func forEachChunk(chunkSize: Int, _ body: (ByteView) throws -> Void) throws {
+        let size = Int(min(UInt64(chunkSize), max(length, 1)))
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { buffer.deallocate() }
+        var done: UInt64 = 0
+        while done < length {
+            let piece = Int(min(UInt64(size), length - done))
+            let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0 ..< piece])
+            try read(into: chunk, at: done)
+            done += UInt64(piece)
+            try body(ByteView(unsafeBytes: UnsafeRawBufferPointer(chunk)))
+        }
     }
 }

@@ -61,15 +61,11 @@ struct EntryReader {
 
     /// `body` over the bytes at `offset`: in the window when there is one
     /// (no copy), else read into an array.
+    @inline(__always)
     private func withFetched<R>(count: Int, at offset: UInt64,
-                                _ body: (UnsafeRawBufferPointer) throws(ZipError) -> R) throws(ZipError) -> R {
+                                _ body: (ByteView) throws(ZipError) -> R) throws(ZipError) -> R {
         if let window { return try window.withBytes(count: count, at: offset, body) }
         return try source.read(count: count, at: offset).withBytes(body)
-    }
-
-    private func fetch(into buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(ZipError) {
-        if let window { return try window.read(into: buffer, at: offset) }
-        try source.read(into: buffer, at: offset)
     }
 
     private var record: EntryRecord { table.record(entry) }
@@ -123,8 +119,8 @@ struct EntryReader {
         // From the window, this is the bytes just parsed, not another read.
         try withFetched(count: header.length, at: headerOffset) { (raw) throws(ZipError) in
             let nameEnd = LocalFileHeader.fixedLength + header.nameLength
-            let name = UnsafeRawBufferPointer(rebasing: raw[LocalFileHeader.fixedLength ..< nameEnd])
-            let extra = UnsafeRawBufferPointer(rebasing: raw[nameEnd ..< header.length])
+            let name = raw.extracting(LocalFileHeader.fixedLength ..< nameEnd)
+            let extra = raw.extracting(nameEnd ..< header.length)
             try checkLocalName(name, flags: header.flags, headerOffset: headerOffset)
             let central = LocalFileHeader.Central(flags: record.flags, method: record.method, crc32: record.crc32,
                                                   compressedSize: compressedSize, uncompressedSize: table.uncompressedSize(entry),
@@ -179,22 +175,22 @@ struct EntryReader {
     /// The local name, decoded by the local header's own flags, must be the
     /// central name (Python's zipfile: "File name in directory and header
     /// differ").
-    private func checkLocalName(_ local: UnsafeRawBufferPointer, flags: UInt16, headerOffset: UInt64) throws(ZipError) {
+    private func checkLocalName(_ local: ByteView, flags: UInt16, headerOffset: UInt64) throws(ZipError) {
         let matches: Bool
         if record.info.contains(.unicodePathName) {
             // The table holds the Unicode Path name; compare raw with raw.
             let central = try centralHeaderBytes()
-            matches = central.withUnsafeBytes { bytes in
+            matches = central.withBytes { bytes in
                 var cursor = ByteCursor(bytes)
                 guard let header = try? CentralDirectoryHeader(&cursor) else { return false }
-                return FileTable.bytesEqual(header.name, local)
+                return header.name.elementsEqual(local)
             }
         } else if flags & GeneralPurposeFlags.utf8 != 0 || NameEncoding.isASCII(local) {
-            matches = FileTable.bytesEqual(table.nameBytes(entry), local)
+            matches = table.nameBytes(entry).elementsEqual(local)
         } else {
             var decoded: [UInt8] = []
             NameEncoding.appendCP437(local, to: &decoded)
-            matches = decoded.withUnsafeBytes { FileTable.bytesEqual(table.nameBytes(entry), $0) }
+            matches = decoded.withBytes { table.nameBytes(entry).elementsEqual($0) }
         }
         guard matches else {
             throw ZipError(.localNameMismatch, offset: headerOffset,
@@ -206,13 +202,13 @@ struct EntryReader {
     func centralHeaderBytes() throws(ZipError) -> [UInt8] {
         let offset = directoryOffset + table.centralHeaderOffset(entry)  // inside the directory: checked at parse
         let fixed = try source.read(count: CentralDirectoryHeader.fixedLength, at: offset)
-        let length = fixed.withUnsafeBytes { CentralDirectoryHeader.length(at: $0) } ?? CentralDirectoryHeader.fixedLength
+        let length = fixed.withBytes { CentralDirectoryHeader.length(at: $0) } ?? CentralDirectoryHeader.fixedLength
         return try source.read(count: length, at: offset)
     }
 
     /// Streams the decoded data to `body` in chunks, then verifies the size
     /// and CRC-32. An error after some chunks means those chunks were bad.
-    func stream(_ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    func stream(_ body: (ByteView) throws -> Void) throws {
         let (offset, length) = try dataRange()
         if record.method == CompressionMethod.stored.rawValue {
             try streamStored(offset: offset, length: length, body)
@@ -228,14 +224,14 @@ struct EntryReader {
             try checkStoredSize(length)
             // The length is bounded by the file size, checked in dataRange().
             let bytes = try fetch(count: Int(length), at: offset)
-            try verify(crc: bytes.withUnsafeBytes { CRC32.checksum($0) }, size: length)
+            try verify(crc: bytes.withBytes { CRC32.checksum($0) }, size: length)
             return bytes
         }
         var result: [UInt8] = []
         // Reserve from the declared size, but never trust it for more than 64 MiB.
         result.reserveCapacity(Int(min(table.uncompressedSize(entry), 64 << 20)))
         do {
-            try streamDeflated(offset: offset, length: length) { result.append(contentsOf: $0.bindingBytes) }
+            try streamDeflated(offset: offset, length: length) { result.append(contentsOf: $0) }
         } catch let error as ZipError {
             throw error
         } catch {
@@ -271,7 +267,7 @@ struct EntryReader {
         return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
     }
 
-    private func streamStored(offset: UInt64, length: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    private func streamStored(offset: UInt64, length: UInt64, _ body: (ByteView) throws -> Void) throws {
         try checkStoredSize(length)
         if let window, length <= Self.windowedData {
             // A small stored entry: its bytes are in the window already,
@@ -285,30 +281,21 @@ struct EntryReader {
             try verify(crc: crc, size: length)
             return
         }
-        let size = Int(min(UInt64(Self.chunkSize), max(length, 1)))
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-        defer { buffer.deallocate() }
         var crc: UInt32 = 0
-        var done: UInt64 = 0
-        while done < length {
-            let piece = Int(min(UInt64(size), length - done))
-            let chunk = UnsafeMutableRawBufferPointer(rebasing: buffer[0 ..< piece])
-            try fetch(into: chunk, at: offset + done)
-            crc = CRC32.update(crc, UnsafeRawBufferPointer(chunk))
-            done += UInt64(piece)
-            try body(UnsafeRawBufferPointer(chunk))
-        }
-        try verify(crc: crc, size: done)
+        try FileRange(source: source, window: window, offset: offset, length: length)
+            .forEachChunk(chunkSize: Self.chunkSize) { chunk in
+                crc = CRC32.update(crc, chunk)
+                try body(chunk)
+            }
+        try verify(crc: crc, size: length)
     }
 
     /// Raw deflate (APPNOTE 5.5) through the build's ``Inflater``, with
     /// zlib's verdict (``DeflateDecoding``).
-    private func streamDeflated(offset: UInt64, length: UInt64, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let (size, crc) = try DeflateDecoding.decode(length: length, declared: table.uncompressedSize(entry), crc32: record.crc32,
-                                                     chunkSize: Self.chunkSize, cache: window?.inflaters,
-                                                     read: { (buffer, position) throws(ZipError) in
-                                                         try fetch(into: buffer, at: offset + position)
-                                                     }, body: body)
+    private func streamDeflated(offset: UInt64, length: UInt64, _ body: (ByteView) throws -> Void) throws {
+        let (size, crc) = try DeflateDecoding.decode(FileRange(source: source, window: window, offset: offset, length: length),
+                                                     declared: table.uncompressedSize(entry), crc32: record.crc32,
+                                                     chunkSize: Self.chunkSize, cache: window?.inflaters, body: body)
         try verify(crc: crc, size: size)
     }
 }

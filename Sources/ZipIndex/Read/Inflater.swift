@@ -53,15 +53,13 @@ typealias Inflater = ZlibInflater
 /// before are the same, a valid prefix decodes alike). This costs nothing
 /// on good data, where the fast decoder's result is final.
 enum DeflateDecoding {
-    static func decode(length: UInt64, declared: UInt64, crc32: UInt32, chunkSize: Int, cache: InflaterCache?,
-                       read: (UnsafeMutableRawBufferPointer, UInt64) throws(ZipError) -> Void,
-                       body: (UnsafeRawBufferPointer) throws -> Void) throws -> (size: UInt64, crc: UInt32) {
+    static func decode(_ input: FileRange, declared: UInt64, crc32: UInt32, chunkSize: Int, cache: InflaterCache?,
+                       body: (ByteView) throws -> Void) throws -> (size: UInt64, crc: UInt32) {
         #if ISAL
         var delivered: UInt64 = 0
         do {
             var fast = try cache?.takeInflater() ?? Inflater()
-            let result = try fast.decode(length: length, declared: declared, chunkSize: chunkSize, buffers: cache,
-                                         read: read) { chunk in
+            let result = try fast.decode(input, declared: declared, chunkSize: chunkSize, buffers: cache) { chunk in
                 do { try body(chunk) } catch { throw ConsumerError(underlying: error) }
                 delivered += UInt64(chunk.count)
             }
@@ -76,19 +74,18 @@ enum DeflateDecoding {
         }
         var skip = delivered
         var zlib = try ZlibInflater()
-        return try zlib.decode(length: length, declared: declared, chunkSize: chunkSize, buffers: cache, read: read) { chunk in
+        return try zlib.decode(input, declared: declared, chunkSize: chunkSize, buffers: cache) { chunk in
             guard UInt64(chunk.count) > skip else {
                 skip -= UInt64(chunk.count)
                 return
             }
-            let rest = UnsafeRawBufferPointer(rebasing: chunk[Int(skip)...])
+            let rest = chunk.extracting(from: Int(skip))
             skip = 0
             try body(rest)
         }
         #else
         var inflater = try cache?.takeInflater() ?? Inflater()
-        let result = try inflater.decode(length: length, declared: declared, chunkSize: chunkSize, buffers: cache,
-                                         read: read, body: body)
+        let result = try inflater.decode(input, declared: declared, chunkSize: chunkSize, buffers: cache, body: body)
         cache?.keep(inflater)
         return result
         #endif
@@ -101,16 +98,15 @@ enum DeflateDecoding {
 }
 
 extension InflateBackend where Self: ~Copyable {
-    /// Decodes one entry's `length` bytes of deflate data, fetched by
-    /// `read(buffer, offset)` (offset from the data's start), handing the
+    /// Decodes one entry's deflate data, the bytes of `source`, handing the
     /// output to `body` in chunks and checking it against `declared`:
     /// a stream that would make more is stopped at once (`.sizeMismatch`),
-    /// one that ends early or needs more than `length` bytes is
+    /// one that ends early or needs more than the range holds is
     /// `.corruptData`. Returns the output's size and CRC-32; the caller
     /// compares them with the directory.
-    mutating func decode(length: UInt64, declared: UInt64, chunkSize: Int, buffers: InflaterCache?,
-                         read: (UnsafeMutableRawBufferPointer, UInt64) throws(ZipError) -> Void,
-                         body: (UnsafeRawBufferPointer) throws -> Void) throws -> (size: UInt64, crc: UInt32) {
+    mutating func decode(_ source: FileRange, declared: UInt64, chunkSize: Int, buffers: InflaterCache?,
+                         body: (ByteView) throws -> Void) throws -> (size: UInt64, crc: UInt32) {
+        let length = source.length
         let inputSize = Int(min(UInt64(chunkSize), max(length, 1)))
         // One byte of room past the declared size detects a longer stream;
         // `declared` comes from the archive and may be 2^64 - 1, hence the
@@ -138,7 +134,7 @@ extension InflateBackend where Self: ~Copyable {
             if pending.isEmpty, readSoFar < length {
                 let piece = Int(min(UInt64(inputSize), length - readSoFar))
                 let chunk = UnsafeMutableRawBufferPointer(rebasing: input[0 ..< piece])
-                try read(chunk, readSoFar)
+                try source.read(into: chunk, at: readSoFar)
                 readSoFar += UInt64(piece)
                 pending = UnsafeRawBufferPointer(chunk)
             }
@@ -154,7 +150,7 @@ extension InflateBackend where Self: ~Copyable {
                 let chunk = UnsafeRawBufferPointer(rebasing: output[0 ..< step.produced])
                 crc = Self.crc32(crc, chunk)
                 produced += UInt64(step.produced)
-                try body(chunk)
+                try body(ByteView(unsafeBytes: chunk))
             }
             if step.finished { return (produced, crc) }
             // A decoder may hold input and output of its own (ISA-L does):
