@@ -855,7 +855,8 @@ def smoke():
 
 
 def main():
-    parser = argparse.ArgumentParser(usage=__doc__.split("\n\n")[1], add_help=True)
+    parser = argparse.ArgumentParser(usage=__doc__.split("\n\n")[1], epilog=__doc__.split("\n\n")[2],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     for flag in ("--quick", "--smoke", "--write"):
         parser.add_argument(flag, action="store_true")
     parser.add_argument("--only", default="")

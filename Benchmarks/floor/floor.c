@@ -13,10 +13,10 @@
  *       anything. {"entries", "runs", "medianNs", "minNs", "maxNs", "nsPerEntry"}
  *   floor index ARCHIVE [R]
  *       The walk, building a table: 40-byte records, one name arena, an
- *       open-addressing hash index over the names (see file_table). Freeing it
- *       is not timed, and malloc keeps freed memory, so repetitions after the
- *       first reuse faulted-in pages. Adds "tableBytes" (without the name
- *       arena), "bytesPerEntry" and "nameBytes".
+ *       open-addressing hash index over the names (below). Freeing it is not
+ *       timed, and malloc keeps freed memory, so repetitions after the first
+ *       reuse faulted-in pages. Adds "tableBytes" (without the name arena),
+ *       "bytesPerEntry" and "nameBytes".
  *   floor lookup ARCHIVE
  *       Builds the table once, then times lookups of random existing names
  *       and of random missing ones (an existing name with its middle byte's
@@ -169,8 +169,12 @@ INLINE int decode_central_header(const uint8_t *p, central_header *h) {
     h->local_header_offset = load32(p + 42);
     h->name = p + CENTRAL_HEADER_LEN;
     if (h->compressed_size == U32_SATURATED || h->uncompressed_size == U32_SATURATED ||
-        h->local_header_offset == U32_SATURATED || h->disk_start == U16_SATURATED)
-        return apply_zip64_extra(h, h->name + h->name_length, h->extra_length);
+        h->local_header_offset == U32_SATURATED || h->disk_start == U16_SATURATED) {
+        central_header wide = *h; /* so that h itself never escapes */
+        int result = apply_zip64_extra(&wide, h->name + h->name_length, h->extra_length);
+        *h = wide;
+        return result;
+    }
     return 0;
 }
 
@@ -521,7 +525,8 @@ static const char *read_entries(file_table *t, int fd, const central_directory *
         r->internal_attrs = h.internal_attrs;
         if (wide) { /* grows by doubling; only archives over 4 GiB get here */
             if ((t->wide_count & (t->wide_count - 1)) == 0) {
-                wide_entry *grown = realloc(t->wide, (t->wide_count ? 2 * (size_t)t->wide_count : 4) * sizeof *grown);
+                size_t size = (t->wide_count ? 2 * (size_t)t->wide_count : 4) * sizeof(wide_entry);
+                wide_entry *grown = realloc(t->wide, size);
                 if (grown == NULL)
                     return "out of memory";
                 t->wide = grown;
