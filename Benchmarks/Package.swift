@@ -1,12 +1,8 @@
 // swift-tools-version: 6.1
-// The benchmark package lives apart from the library (as swift-nio keeps its
-// benchmarks), so that users of ZipIndex never build benchmark dependencies.
-//
-//   zipbench             ZipIndex's side of every comparison (compare.sh).
-//   zipindex-once        opens one archive and exits: whole-process peak RSS.
-//   zipfoundation-bench  the ZIPFoundation peer, same scenarios.
-//   ZipIndexBenchmarks   package-benchmark suite (`swift package benchmark`):
-//                        wall clock plus malloc counts per scenario.
+// Apart from the library, so that its users never build benchmark dependencies.
+// zipbench: ZipIndex's side of every comparison; zipindex-once: one open, for
+// whole-process peak RSS; zipfoundation-bench: the ZIPFoundation peer;
+// ZipIndexBenchmarks: the package-benchmark suite (wall clock and mallocs).
 import PackageDescription
 
 let package = Package(

@@ -1,17 +1,9 @@
-// The package-benchmark suite: compare.sh's ZipIndex scenarios through the
+// The package-benchmark suite: compare.py's ZipIndex scenarios through the
 // public API, with wall clock and malloc counts, so that a regression in
-// mallocs per entry (or per lookup, or per inflated chunk) shows up in
-// `swift package benchmark baseline check`.
-//
-//   cd Benchmarks
-//   python3 gen_archives.py .archives --quick      # the archives (cached)
-//   swift package benchmark                         # all
-//   swift package benchmark --filter 'parse.*'      # one group
-//
-// Archives come from ZIPINDEX_BENCH_ARCHIVES, else Benchmarks/.archives next
-// to this package. Benchmarks whose archive is missing are skipped with a
-// note on stderr. Malloc counts come from package-benchmark's default
-// MallocInterposer backend (Swift 6.3+: nothing to install).
+// mallocs per entry, lookup or inflated chunk shows in `swift package
+// benchmark baseline check`. Archives: ZIPINDEX_BENCH_ARCHIVES, else
+// Benchmarks/.archives (gen_archives.py); a benchmark whose archive is
+// missing is skipped with a note.
 import Benchmark
 import ZipIndex
 

@@ -16,10 +16,10 @@
  *       zip_open once and exit: for whole-process time and peak RSS. Prints
  *       {"entries", "onceNs"}, the time of that one zip_open.
  */
+#include "../../floor/bench.h"
+
 #include <string.h>
 #include <zip.h>
-
-#include "peer_bench.h"
 
 #define QUERIES (1u << 16)
 #define BATCH 1024u
@@ -39,7 +39,7 @@ static zip_t *open_archive(const char *path) {
     if (za == NULL) {
         zip_error_t e;
         zip_error_init_with_code(&e, error);
-        peer_fail(path, zip_error_strerror(&e));
+        fail(path, zip_error_strerror(&e));
     }
     return za;
 }
@@ -58,7 +58,7 @@ static void parse_cleanup(void *p) {
 
 static int parse(const char *path, const char *repetitions) {
     context c = {path, NULL, NULL, NULL, 0};
-    peer_stats s = peer_run(parse_body, parse_cleanup, &c, repetitions);
+    bench_stats s = bench_run(parse_body, parse_cleanup, &c, repetitions);
     uint64_t n = parse_body(&c);
     parse_cleanup(&c);
     printf("{\"entries\": %llu, \"runs\": %zu, \"medianNs\": %llu, \"minNs\": %llu, "
@@ -74,35 +74,35 @@ static double time_lookups(zip_t *za, char **queries, int expect_hit) {
     for (size_t k = 0; k < QUERIES; k++) /* warm-up */
         found += zip_name_locate(za, queries[k], 0) >= 0;
     if (found != (expect_hit ? QUERIES : 0))
-        peer_fail("lookup", "lookup returned the wrong kind of result");
+        fail("lookup", "lookup returned the wrong kind of result");
     static uint64_t samples[BATCHES];
     size_t k = 0;
     int64_t sink = 0;
     for (size_t b = 0; b < BATCHES; b++) {
-        uint64_t start = peer_now_ns();
+        uint64_t start = now_ns();
         for (size_t i = 0; i < BATCH; i++, k = k + 1 == QUERIES ? 0 : k + 1)
             sink += zip_name_locate(za, queries[k], 0);
-        samples[b] = peer_now_ns() - start;
+        samples[b] = now_ns() - start;
     }
     if (sink == INT64_MIN)
         puts("");
-    return (double)peer_median(samples, BATCHES) / BATCH;
+    return (double)median_of(samples, BATCHES) / BATCH;
 }
 
 static int lookup(const char *path) {
     zip_t *za = open_archive(path);
     zip_int64_t n = zip_get_num_entries(za, 0);
     if (n <= 0)
-        peer_fail(path, "archive has no entries to look up");
+        fail(path, "archive has no entries to look up");
     char **hits = malloc(QUERIES * sizeof *hits), **misses = malloc(QUERIES * sizeof *misses);
     if (hits == NULL || misses == NULL)
-        peer_fail(path, "out of memory");
+        fail(path, "out of memory");
     for (size_t k = 0; k < QUERIES; k++)
-        hits[k] = strdup(zip_get_name(za, (zip_uint64_t)(peer_random() % (uint64_t)n), ZIP_FL_ENC_RAW));
+        hits[k] = strdup(zip_get_name(za, (zip_uint64_t)(next_random() % (uint64_t)n), ZIP_FL_ENC_RAW));
     for (size_t k = 0, attempts = 0; k < QUERIES; attempts++) {
         if (attempts > 100 * (size_t)QUERIES)
-            peer_fail(path, "cannot make enough missing names");
-        char *name = strdup(zip_get_name(za, (zip_uint64_t)(peer_random() % (uint64_t)n), ZIP_FL_ENC_RAW));
+            fail(path, "cannot make enough missing names");
+        char *name = strdup(zip_get_name(za, (zip_uint64_t)(next_random() % (uint64_t)n), ZIP_FL_ENC_RAW));
         size_t length = strlen(name);
         if (length == 0) { free(name); continue; }
         name[length / 2] ^= 0x20;
@@ -121,15 +121,15 @@ static uint64_t inflate_body(void *p) {
     zip_t *za = open_archive(c->path);
     zip_file_t *f = zip_fopen(za, c->name, 0);
     if (f == NULL)
-        peer_fail(c->name, zip_strerror(za));
+        fail(c->name, zip_strerror(za));
     uint64_t total = 0;
     zip_int64_t got;
     while ((got = zip_fread(f, c->buffer, CHUNK)) > 0)
         total += (uint64_t)got;
     if (got < 0)
-        peer_fail(c->name, zip_file_strerror(f)); /* e.g. CRC error */
+        fail(c->name, zip_file_strerror(f)); /* e.g. CRC error */
     if (zip_fclose(f) != 0)
-        peer_fail(c->name, "zip_fclose failed");
+        fail(c->name, "zip_fclose failed");
     zip_discard(za);
     c->bytes = total;
     return total;
@@ -138,8 +138,8 @@ static uint64_t inflate_body(void *p) {
 static int inflate(const char *path, const char *name, const char *repetitions) {
     context c = {path, name, NULL, malloc(CHUNK), 0};
     if (c.buffer == NULL)
-        peer_fail(path, "out of memory");
-    peer_stats s = peer_run(inflate_body, NULL, &c, repetitions);
+        fail(path, "out of memory");
+    bench_stats s = bench_run(inflate_body, NULL, &c, repetitions);
     printf("{\"bytes\": %llu, \"runs\": %zu, \"medianNs\": %llu, \"minNs\": %llu, "
            "\"maxNs\": %llu, \"mbPerSec\": %.2f}\n",
            (unsigned long long)c.bytes, s.runs, (unsigned long long)s.median_ns,
@@ -157,9 +157,9 @@ int main(int argc, char **argv) {
     if ((argc == 4 || argc == 5) && strcmp(argv[1], "inflate") == 0)
         return inflate(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
     if (argc == 3 && strcmp(argv[1], "once") == 0) {
-        uint64_t start = peer_now_ns();
+        uint64_t start = now_ns();
         zip_t *za = open_archive(argv[2]);
-        uint64_t elapsed = peer_now_ns() - start;
+        uint64_t elapsed = now_ns() - start;
         printf("{\"entries\": %lld, \"onceNs\": %llu}\n", (long long)zip_get_num_entries(za, 0),
                (unsigned long long)elapsed);
         zip_discard(za);

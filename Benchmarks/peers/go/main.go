@@ -1,20 +1,14 @@
-// gozip: Go's archive/zip on the same scenarios as zipbench. Each subcommand
+// gozip: Go's archive/zip on the same scenarios as zipbench; each subcommand
 // prints one JSON line.
 //
-//	gozip parse   ARCHIVE [R]   zip.OpenReader + a map name -> *zip.File, as
-//	                            an fs view needs; Close is not timed.
-//	gozip lookup  ARCHIVE       map lookups of random existing names (hit) and
-//	                            of the same names with one byte changed (miss),
-//	                            timed in batches of 1,024; median per lookup.
-//	gozip inflate ARCHIVE NAME [R]
-//	                            OpenReader, File.Open, io.Copy to io.Discard
-//	                            (archive/zip checks the CRC-32 at EOF).
-//	gozip once    ARCHIVE       parse once and exit: for whole-process time
-//	                            and peak RSS; prints {"entries", "onceNs"}.
+//	gozip parse ARCHIVE [R]         zip.OpenReader + a map name -> *zip.File (Close untimed)
+//	gozip lookup ARCHIVE            map lookups of random names (hit) and of the same names with
+//	                                one byte changed (miss), in batches of 1,024: median per lookup
+//	gozip inflate ARCHIVE NAME [R]  OpenReader, File.Open, io.Copy to io.Discard (CRC-32 checked)
+//	gozip once ARCHIVE              parse once and exit: {"entries", "onceNs"}
 //
-// Without R, repetitions fill BENCH_TARGET_MS (default 1500) after one
-// warm-up run, at least 5 and at most 100,000, as the C floor does. With R
-// and BENCH_SKIP_WARMUP set, there is no warm-up run.
+// Without R, repetitions fill BENCH_TARGET_MS (1500) after a warm-up run, 5 to
+// 100,000, as the C floor does; with R and BENCH_SKIP_WARMUP set, no warm-up.
 package main
 
 import (
@@ -47,8 +41,7 @@ func targetNs() int64 {
 	return 1500 * 1e6
 }
 
-// run times body: one warm-up, one run to size the count, then `runs` runs.
-// cleanup (may be nil) runs after each run, untimed.
+// run times body (cleanup, if any, runs untimed after each run).
 func run(repetitions string, body func(), cleanup func()) stats {
 	if cleanup == nil {
 		cleanup = func() {}

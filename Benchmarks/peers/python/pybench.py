@@ -1,38 +1,28 @@
 #!/usr/bin/env python3
-"""Python's zipfile and zipimport on the same scenarios as zipbench.
+"""Python's zipfile and zipimport on the same scenarios as zipbench, under the
+interpreter that runs this. Each subcommand prints one JSON line.
 
-Each subcommand prints one JSON line. Run it under the interpreter to
-measure (python3 is 3.11.7 here, PYENV_VERSION=3.13.0 python3 is 3.13.0).
+    pybench.py parse ARCHIVE [R]      zipfile.ZipFile(ARCHIVE) (ZipInfo objects and
+                                      the name dict); close() untimed
+    pybench.py zipimport ARCHIVE [R]  zipimport._read_directory(ARCHIVE): what a
+                                      zipimporter (and 3.11's invalidate_caches()) pays
+    pybench.py lookup ARCHIVE         getinfo(name) of random existing names and of
+                                      names with one byte changed (KeyError caught),
+                                      in batches of 1,024: median per lookup
+    pybench.py inflate ARCHIVE NAME [R]  ZipFile.open(NAME) read in 256 KiB chunks
+                                      (the CRC-32 is checked at the end)
+    pybench.py invalidate ARCHIVE...  every archive on sys.path with its zipimporter
+                                      made and directory read, one untimed call, then
+                                      BENCH_RUNS (5) importlib.invalidate_caches()
+                                      timed, every directory read again before each
+    pybench.py gh103200 ARCHIVE:MODULE...  CPython gh-103200's loop: parents imported
+                                      once, then invalidate_caches() and find_spec of
+                                      every MODULE, per iteration (BENCH_TARGET_MS)
+    pybench.py once ARCHIVE           ZipFile(ARCHIVE) once: whole-process time, RSS
 
-    pybench.py parse ARCHIVE [R]      zipfile.ZipFile(ARCHIVE): reads the central
-                                      directory into ZipInfo objects and the
-                                      name -> ZipInfo dict; close() untimed.
-    pybench.py zipimport ARCHIVE [R]  zipimport._read_directory(ARCHIVE): the
-                                      directory read that zipimporter (and so
-                                      importlib.invalidate_caches()) pays.
-    pybench.py lookup ARCHIVE [R]     ZipFile.getinfo(name) of random existing
-                                      names (hit) and of names with one byte
-                                      changed (miss, KeyError caught), in
-                                      batches of 1,024; median per lookup.
-    pybench.py inflate ARCHIVE NAME [R]
-                                      ZipFile(ARCHIVE).open(NAME) read in
-                                      256 KiB chunks to the end (ZipExtFile
-                                      checks the CRC-32 at EOF).
-    pybench.py invalidate ARCHIVE...  every archive on sys.path, each one's
-                                      zipimporter made (a find_spec of a missing
-                                      module) with its directory read, then
-                                      importlib.invalidate_caches() timed: total
-                                      and per archive, after one untimed call.
-                                      Before each call (BENCH_RUNS, default 5)
-                                      every directory is read again, untimed.
-    pybench.py once ARCHIVE           ZipFile(ARCHIVE) once and exit: for
-                                      whole-process time and peak RSS; prints
-                                      {"entries", "onceNs"}.
-
-Without R, repetitions fill BENCH_TARGET_MS (default 1500) after one warm-up
-run, at least 5 (at least 1 when one run takes over 2 s) and at most 100,000.
-With R and BENCH_SKIP_WARMUP set, the warm-up run is skipped. `invalidate`
-times BENCH_RUNS (default 5) calls.
+Without R, repetitions fill BENCH_TARGET_MS (1500) after a warm-up run: at
+least 5 (1 when one run takes over 2 s), at most 100,000. With R and
+BENCH_SKIP_WARMUP set, there is no warm-up run.
 """
 
 import gc
@@ -40,6 +30,7 @@ import importlib
 import importlib.util
 import json
 import os
+import platform
 import sys
 import time
 import zipfile
@@ -52,27 +43,25 @@ def emit(**fields):
     print(json.dumps(fields), flush=True)
 
 
-def run(repetitions, body, cleanup=None):
+def run(repetitions, body, cleanup=lambda: None):
     """Times body(); returns (runs, median, min, max) in ns."""
-    cleanup = cleanup or (lambda: None)
     warm = 0
     if repetitions is None or "BENCH_SKIP_WARMUP" not in os.environ:
         t0 = now()
         body()
         warm = now() - t0
         cleanup()
+    target = int(os.environ.get("BENCH_TARGET_MS", "1500")) * 1_000_000
     if repetitions is not None:
         runs = int(repetitions)
+    elif warm > 2_000_000_000:
+        runs = max(1, target // warm)
     else:
-        target = int(os.environ.get("BENCH_TARGET_MS", "1500")) * 1_000_000
-        if warm > 2_000_000_000:
-            runs = max(1, target // warm)
-        else:
-            t0 = now()
-            body()
-            one = max(now() - t0, 1)
-            cleanup()
-            runs = min(max(5, target // one), 100_000)
+        t0 = now()
+        body()
+        one = max(now() - t0, 1)
+        cleanup()
+        runs = min(max(5, target // one), 100_000)
     samples = []
     for _ in range(runs):
         t0 = now()
@@ -83,78 +72,63 @@ def run(repetitions, body, cleanup=None):
     return runs, samples[len(samples) // 2], samples[0], samples[-1]
 
 
-def timing(entries, stats):
-    runs, med, lo, hi = stats
-    return dict(entries=entries, runs=runs, medianNs=med, minNs=lo, maxNs=hi,
-                nsPerEntry=round(med / max(entries, 1), 2))
+def directory(path, repetitions, read, count):
+    """Times read(path); count(result) is the entry count, taken untimed."""
+    state = {}
+
+    def body():
+        state["result"] = read(path)
+
+    def cleanup():
+        state["entries"] = count(state.pop("result"))
+
+    runs, med, lo, hi = run(repetitions, body, cleanup)
+    emit(entries=state["entries"], runs=runs, medianNs=med, minNs=lo, maxNs=hi,
+         nsPerEntry=round(med / max(state["entries"], 1), 2))
+
+
+def close(zf):
+    zf.close()
+    return len(zf.infolist())
 
 
 def parse(path, repetitions=None):
-    state = {}
-
-    def body():
-        state["zf"] = zipfile.ZipFile(path)
-
-    def cleanup():
-        zf = state.pop("zf")
-        state["entries"] = len(zf.infolist())
-        zf.close()
-
-    stats = run(repetitions, body, cleanup)
-    emit(**timing(state["entries"], stats))
+    directory(path, repetitions, zipfile.ZipFile, close)
 
 
 def read_directory(path, repetitions=None):
-    state = {}
-
-    def body():
-        state["files"] = zipimport._read_directory(path)
-
-    def cleanup():
-        state["entries"] = len(state.pop("files"))
-
-    stats = run(repetitions, body, cleanup)
-    emit(**timing(state["entries"], stats))
+    directory(path, repetitions, zipimport._read_directory, len)
 
 
-class XorShift:
+def xorshift():
     """xorshift64*, the generator of the C floor's lookup mode."""
-
-    def __init__(self):
-        self.state = 0x9E3779B97F4A7C15
-
-    def next(self):
-        s = self.state
+    s = 0x9E3779B97F4A7C15
+    while True:
         s ^= s >> 12
         s ^= (s << 25) & 0xFFFFFFFFFFFFFFFF
         s ^= s >> 27
-        self.state = s
-        return (s * 0x2545F4914F6CDD1D) & 0xFFFFFFFFFFFFFFFF
+        yield (s * 0x2545F4914F6CDD1D) & 0xFFFFFFFFFFFFFFFF
 
 
-def lookup(path, repetitions=None):
+def lookup(path):
     zf = zipfile.ZipFile(path)
     names = zf.namelist()
-    rng = XorShift()
+    rng = xorshift()
     batch = 1024
-    hits = [names[rng.next() % len(names)] for _ in range(batch * 16)]
-    misses = []
-    present = set(names)
+    hits = [names[next(rng) % len(names)] for _ in range(batch * 16)]
+    misses, present = [], set(names)
     while len(misses) < batch * 16:
-        name = names[rng.next() % len(names)]
-        if not name:
-            continue
-        middle = len(name) // 2
-        changed = name[:middle] + chr(ord(name[middle]) ^ 0x20) + name[middle + 1:]
-        if changed not in present:
-            misses.append(changed)
+        name = names[next(rng) % len(names)]
+        if name:
+            middle = len(name) // 2
+            changed = name[:middle] + chr(ord(name[middle]) ^ 0x20) + name[middle + 1:]
+            if changed not in present:
+                misses.append(changed)
 
     def time_batches(queries, expect_hit):
-        getinfo = zf.getinfo
-        samples = []
+        getinfo, samples, found = zf.getinfo, [], 0
         batches = [queries[i:i + batch] for i in range(0, len(queries), batch)]
         deadline = now() + 500_000_000
-        found = 0
         while len(samples) < 64 or (now() < deadline and len(samples) < 2048):
             for chunk in batches:
                 t0 = now()
@@ -170,9 +144,7 @@ def lookup(path, repetitions=None):
         samples.sort()
         return round(samples[len(samples) // 2] / batch, 2)
 
-    hit = time_batches(hits, True)
-    miss = time_batches(misses, False)
-    emit(entries=len(names), hitNs=hit, missNs=miss)
+    emit(entries=len(names), hitNs=time_batches(hits, True), missNs=time_batches(misses, False))
 
 
 def inflate(path, name, repetitions=None):
@@ -181,10 +153,7 @@ def inflate(path, name, repetitions=None):
     def body():
         total = 0
         with zipfile.ZipFile(path) as zf, zf.open(name) as f:
-            while True:
-                chunk = f.read(256 * 1024)
-                if not chunk:
-                    break
+            while chunk := f.read(256 * 1024):
                 total += len(chunk)
         state["bytes"] = total
 
@@ -195,34 +164,31 @@ def inflate(path, name, repetitions=None):
 
 def refill(paths):
     """Untimed: every zipimporter reads its directory again, as the next import
-    from each archive would. (3.11 keeps it in _files and re-reads it inside
-    invalidate_caches() itself; 3.12+ drops it there and reads it lazily.)"""
+    would (3.11 re-reads it inside invalidate_caches(); 3.12+ drops it there)."""
     for path in paths:
         importer = sys.path_importer_cache[path]
         if hasattr(importer, "_get_files"):
             importer._get_files()
 
 
-def invalidate(paths):
+def invalidate(*paths):
     paths = [os.path.abspath(p) for p in paths]
     sys.path[:0] = paths
     importlib.util.find_spec("zipindex_benchmark_no_such_module")  # makes the zipimporters
-    # Warm-up, untimed: the first invalidate_caches() of a process also
-    # imports importlib.metadata (3.12+), every import of which probes all
-    # the archives on sys.path.
+    # Untimed: the first call of a process also imports importlib.metadata
+    # (3.12+), every import of which probes all the archives.
     importlib.invalidate_caches()
     refill(paths)
-    importers = sum(isinstance(sys.path_importer_cache.get(p), zipimport.zipimporter)
-                    for p in paths)
+    importers = sum(isinstance(sys.path_importer_cache.get(p), zipimport.zipimporter) for p in paths)
     if importers != len(paths):
         sys.exit(f"pybench: only {importers} of {len(paths)} archives got a zipimporter")
     samples = []
     runs = int(os.environ.get("BENCH_RUNS", "5"))
-    for run_index in range(runs):
+    for index in range(runs):
         t0 = now()
         importlib.invalidate_caches()
         samples.append(now() - t0)
-        if run_index + 1 < runs:
+        if index + 1 < runs:
             refill(paths)
     samples.sort()
     med = samples[len(samples) // 2]
@@ -230,29 +196,48 @@ def invalidate(paths):
          invalidatePerArchiveNs=round(med / len(paths), 2), minNs=samples[0], maxNs=samples[-1])
 
 
+def gh103200(*pairs):
+    pairs = [p.rsplit(":", 1) for p in pairs]
+    archives = [os.path.abspath(archive) for archive, _ in pairs]
+    modules = [module for _, module in pairs]
+    sys.path[:0] = archives
+
+    def find_all():
+        for archive, module in zip(archives, modules):
+            spec = importlib.util.find_spec(module)
+            if spec is None or not spec.origin or not spec.origin.startswith(archive):
+                sys.exit(f"gh103200: {module} not found in {archive} (spec: {spec})")
+
+    gc.enable()
+    find_all()  # imports the parent packages, makes the zipimporters
+    gc.disable()
+    target = int(os.environ.get("BENCH_TARGET_MS", "1500")) * 1_000_000
+    samples, start = [], now()
+    while len(samples) < 20 or (now() - start < target and len(samples) < 100_000):
+        t0 = now()
+        importlib.invalidate_caches()
+        find_all()
+        samples.append(now() - t0)
+    samples.sort()
+    emit(python=platform.python_version(), iterations=len(samples),
+         perIterationNs=samples[len(samples) // 2], minNs=samples[0], maxNs=samples[-1])
+
+
 def once(path):
     t0 = now()
     zf = zipfile.ZipFile(path)
     elapsed = now() - t0
     emit(entries=len(zf.infolist()), onceNs=elapsed)
-    zf.close()
 
 
-def main(argv):
-    gc.disable()  # as timeit does: collections would land in random runs
-    commands = {
-        "parse": (parse, 1, 2), "zipimport": (read_directory, 1, 2),
-        "lookup": (lookup, 1, 2), "inflate": (inflate, 2, 3), "once": (once, 1, 1),
-    }
-    if len(argv) >= 2 and argv[0] == "invalidate":
-        return invalidate(argv[1:])
-    if not argv or argv[0] not in commands:
-        sys.exit(__doc__)
-    function, least, most = commands[argv[0]]
-    if not least <= len(argv) - 1 <= most:
-        sys.exit(__doc__)
-    function(*argv[1:])
-
+COMMANDS = {"parse": (parse, 1, 2), "zipimport": (read_directory, 1, 2), "lookup": (lookup, 1, 1),
+            "inflate": (inflate, 2, 3), "once": (once, 1, 1),
+            "invalidate": (invalidate, 1, 10**6), "gh103200": (gh103200, 1, 10**6)}
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    gc.disable()  # as timeit does: collections would land in random runs
+    command, *arguments = sys.argv[1:] or [""]
+    function, least, most = COMMANDS.get(command, (None, 1, 0))
+    if function is None or not least <= len(arguments) <= most:
+        sys.exit(__doc__)
+    function(*arguments)

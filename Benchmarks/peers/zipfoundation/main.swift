@@ -1,28 +1,18 @@
-// zipfoundation-bench: ZIPFoundation 0.9.20 on the same scenarios as zipbench.
-// Each subcommand prints one JSON line.
+// zipfoundation-bench: ZIPFoundation 0.9.20 on the same scenarios as zipbench;
+// each subcommand prints one JSON line.
 //
-//   parse   ARCHIVE [R]       Archive(url:accessMode: .read), then iterate every
-//                             entry and read its path: ZIPFoundation has no
-//                             index, so this is its "open and make ready"
-//                             (the iterator reads each central header and,
-//                             per entry, its local header too).
-//   lookup  ARCHIVE           archive[path] for random existing names (hit)
-//                             and names with one byte changed (miss). It is a
-//                             linear scan per lookup, so the number of queries
-//                             is capped by time: at least 1, and until
-//                             BENCH_LOOKUP_MS (default 2000) have passed, at
-//                             most 256. The first hit asked is the middle
-//                             entry. Prints the median per lookup and the
-//                             query counts.
-//   inflate ARCHIVE NAME [R]  open, archive[NAME], extract(entry, consumer:)
-//                             with ZIPFoundation's CRC-32, compared with the
-//                             entry's.
-//   once    ARCHIVE           parse once and exit: whole-process time and RSS;
-//                             prints {"entries", "onceNs"}.
+//   parse ARCHIVE [R]         Archive(url:accessMode: .read), then every entry's path:
+//                             with no index, its "open and make ready" (the iterator
+//                             reads each local header too)
+//   lookup ARCHIVE            archive[path] (a linear scan) for random names and for
+//                             names with one byte changed, each timed; the middle
+//                             entry first, up to 256 queries until BENCH_LOOKUP_MS
+//                             (2000) have passed, at least 1
+//   inflate ARCHIVE NAME [R]  open, archive[NAME], extract(entry, consumer:), CRC-32 checked
+//   once ARCHIVE              parse once and exit: {"entries", "onceNs"}
 //
-// Without R, repetitions fill BENCH_TARGET_MS (default 1500) after one warm-up
-// run: at least 5 (1 when one run takes over 2 s), at most 100,000. With R and
-// BENCH_SKIP_WARMUP set, the warm-up run is skipped.
+// Without R, repetitions fill BENCH_TARGET_MS (1500) after a warm-up run, 5 to
+// 100,000 (1 when a run takes over 2 s); with R and BENCH_SKIP_WARMUP, no warm-up.
 import Foundation
 import ZIPFoundation
 
@@ -136,8 +126,7 @@ func lookup(_ path: String) {
     var rng = XorShift()
     var hits: [String] = []
     var misses: [String] = []
-    // The first hit is the middle entry, so that a run capped at one query
-    // still pays the average cost of a linear scan.
+    // A run capped at one query still pays the average cost of a scan.
     hits.append(names[names.count / 2])
     while hits.count < 256 { hits.append(names[Int(rng.next() % UInt64(names.count))]) }
     while misses.count < 256 {

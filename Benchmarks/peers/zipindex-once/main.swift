@@ -1,8 +1,6 @@
-// zipindex-once: ZipArchive(path:) and one lookup (which builds the name
-// index) once, print the entry count, exit. The
-// ZipIndex side of the whole-process peak-RSS comparison: compare.sh runs
-// every reader's "once" program on the 1M-entry archive and on a 10-entry
-// one, and reports the difference per entry.
+// zipindex-once ARCHIVE: ZipArchive(path:) and one lookup (which builds the
+// name index) once, print the entry count, exit: ZipIndex's side of the
+// whole-process and peak-RSS comparisons in compare.py.
 #if canImport(Glibc)
 import Glibc
 #endif
