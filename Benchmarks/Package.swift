@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 // Apart from the library, so that its users never build benchmark dependencies.
 // zipbench: ZipIndex's side of every comparison; zipindex-once: one open, for
 // whole-process peak RSS; zipfoundation-bench: the ZIPFoundation peer;

@@ -24,8 +24,9 @@ func violated(_ message: @autoclosure () -> String, file: StaticString = #file, 
 func exerciseEndRecord(_ bytes: [UInt8]) {
     let source = ByteSource(bytes: bytes)
     let location: CentralDirectoryLocation
+    let tail: CentralDirectoryLocation.Tail
     do {
-        location = try CentralDirectoryLocation.locate(in: source)
+        (location, tail) = try CentralDirectoryLocation.locate(in: source)
     } catch {
         _ = error.code
         return
@@ -45,8 +46,8 @@ func exerciseEndRecord(_ bytes: [UInt8]) {
     guard location.isZip64 || location.declaredEntryCount <= 0xFFFF else {
         violated("zip32 archive declaring \(location.declaredEntryCount) entries")
     }
-    guard location.tailOffset <= size, UInt64(location.tail.count) == size - location.tailOffset else {
-        violated("tail of \(location.tail.count) bytes at \(location.tailOffset) in \(size) bytes")
+    guard tail.offset <= size, UInt64(tail.bytes.count) == size - tail.offset else {
+        violated("tail of \(tail.bytes.count) bytes at \(tail.offset) in \(size) bytes")
     }
     if location.directorySize > 0 {
         // A non-empty directory was accepted because a central header

@@ -62,6 +62,10 @@ package enum Platform {
     /// libc's `open`, `read`, `umask` and `exit`, for code where a method or
     /// property of the same name hides them.
     package static func open(_ path: String, _ flags: CInt) -> CInt {
+        path.withCString { libcOpen($0, flags) }
+    }
+
+    private static func libcOpen(_ path: UnsafePointer<CChar>, _ flags: CInt) -> CInt {
         #if canImport(Glibc)
         Glibc.open(path, flags)
         #elseif canImport(Musl)
@@ -135,15 +139,7 @@ package enum Platform {
 
     /// `open(2)`: the descriptor, or -1 with `errno` set; nil for a NUL.
     package static func open(path: [UInt8], _ flags: CInt) -> CInt? {
-        withCString(path) { cPath in
-            #if canImport(Glibc)
-            Glibc.open(cPath, flags)
-            #elseif canImport(Musl)
-            Musl.open(cPath, flags)
-            #else
-            Darwin.open(cPath, flags)
-            #endif
-        }
+        withCString(path) { libcOpen($0, flags) }
     }
 
     /// `mkdir(2)`: 0, or -1 with `errno` set; nil for a NUL.

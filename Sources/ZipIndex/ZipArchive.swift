@@ -27,16 +27,14 @@ public struct ZipArchive: Sendable {
         let order: LocalHeaderOrder
         /// Declared bytes of every read so far, against `maximumTotalOutput`.
         let totalOutput = Atomic<UInt64>(0)
-        let directories = Mutex<DirectoryIndex?>(nil)
         /// Made by the first ``ZipArchive/audit()``, never at open.
         let audit = Mutex<ZipAudit?>(nil)
 
         init(source: ByteSource, limits: ReadLimits) throws(ZipError) {
             self.source = source
             self.limits = limits
-            var location = try CentralDirectoryLocation.locate(in: source)
-            table = try FileTableBuilder.build(source: source, location: location, limits: limits)
-            location.tail = []  // only needed while building
+            let (location, tail) = try CentralDirectoryLocation.locate(in: source)
+            table = try FileTableBuilder.build(source: source, location: location, tail: tail, limits: limits)
             self.location = location
             order = LocalHeaderOrder(table: table, directoryOffset: location.directoryOffset)
         }
@@ -56,15 +54,6 @@ public struct ZipArchive: Sendable {
                 let (exchanged, original) = totalOutput.compareExchange(expected: current, desired: next, ordering: .relaxed)
                 if exchanged { return within }
                 current = original
-            }
-        }
-
-        var directoryIndex: DirectoryIndex {
-            directories.withLock { index in
-                if let index { return index }
-                let built = DirectoryIndex(table: table)
-                index = built
-                return built
             }
         }
     }
@@ -161,7 +150,10 @@ public struct ZipArchive: Sendable {
     /// `tableBytes` includes the names, `nameBytes` is the names alone. The
     /// name index is counted once the first lookup has built it; before
     /// that, the names' hashes it will be built from (8 bytes per entry).
-    public var tableStatistics: (tableBytes: Int, nameBytes: Int) {
+    ///
+    /// For the benchmarks, which compare it with other readers' memory:
+    /// `@_spi(Benchmarks) import ZipIndex`.
+    @_spi(Benchmarks) public var tableStatistics: (tableBytes: Int, nameBytes: Int) {
         (storage.table.byteCount, storage.table.arena.count)
     }
 
@@ -192,29 +184,26 @@ public struct ZipArchive: Sendable {
     /// implied by deeper names (`a/b/c.txt` implies `a/` and `a/b/`).
     /// A trailing `/` is optional. The first call builds the directory index.
     public func directoryExists(_ path: String) -> Bool {
-        ByteView.with(utf8: path) { storage.directoryIndex.contains(directory: $0) }
+        ByteView.with(utf8: path) { storage.table.directoryExists($0) }
     }
 
     /// ``directoryExists(_:)`` for a UTF-8 path: allocates nothing, so that
     /// an importer's miss stays cheap.
     public func directoryExists(utf8 path: Span<UInt8>) -> Bool {
-        ByteView.with(path) { storage.directoryIndex.contains(directory: $0) }
+        ByteView.with(path) { storage.table.directoryExists($0) }
     }
 
     /// Every directory, explicit or implied, each ending with `/`, in the
     /// order first seen in the central directory. Names are built as they
     /// are read: one hostile 64 KiB name can imply 32,000 directories.
-    public var directories: Directories { Directories(index: storage.directoryIndex) }
+    public var directories: Directories { Directories(table: storage.table) }
 
     /// The directories of an archive, explicit or implied.
     public struct Directories: RandomAccessCollection, Sendable {
-        let index: DirectoryIndex
+        let table: FileTable
         public var startIndex: Int { 0 }
-        public var endIndex: Int { index.count }
-        public subscript(position: Int) -> String {
-            precondition(position >= 0 && position < index.count, "directory index out of range")
-            return index.name(position)
-        }
+        public var endIndex: Int { table.directoryCount }
+        public subscript(position: Int) -> String { table.directoryName(position) }
     }
 
     /// The names of the entries and directories directly inside `path`

@@ -1,17 +1,17 @@
 import ArgumentParser
 import ZipIndex
 
-/// A subcommand that opens one archive and writes results to stdout.
+/// Work on one archive, with results to stdout: what every subcommand but
+/// `find` does (`find` asks the Importer, which opens the archive itself).
 ///
-/// The shared `run()` owns everything the exit-code contract depends on, so
-/// that each command only says what it does with an archive (and a new
-/// subcommand, such as `find`, is one file plus its line in
-/// `Zipls.configuration`):
+/// The shared ``execute()`` owns everything the exit-code contract depends
+/// on, so that each job only says what it does with an archive (and a new
+/// subcommand is one file plus its line in `Zipls.configuration`):
 /// - an archive that cannot be opened is reported and exits 2;
 /// - problems reported through ``Diagnostics`` set the exit status;
 /// - a closed pipe on stdout ends the command quietly with the status so
 ///   far; any other write error is reported and exits 2.
-protocol ArchiveCommand: ParsableCommand {
+protocol ArchiveJob {
     /// The archive's path, as given on the command line.
     var archivePath: String { get }
 
@@ -24,13 +24,19 @@ protocol ArchiveCommand: ParsableCommand {
     func run(archive: ZipArchive, output: OutputBuffer, diagnostics: Diagnostics) throws(OutputError)
 }
 
-extension ArchiveCommand {
-    var limits: ReadLimits { .default }
+/// A subcommand whose job is an ``ArchiveJob``: argument-parser parses
+/// and runs it.
+protocol ArchiveCommand: ParsableCommand, ArchiveJob {}
 
+extension ArchiveCommand {
     func run() throws {
         let status = execute()
         if status != .success { throw ExitCode(status.rawValue) }
     }
+}
+
+extension ArchiveJob {
+    var limits: ReadLimits { .default }
 
     /// Runs the command and returns the exit status; never throws.
     func execute() -> ExitStatus {

@@ -64,35 +64,45 @@ struct ListCommand: ArchiveCommand {
 
     var archivePath: String { archive }
 
-    /// `zipls list ARCHIVE`, made without the parser (see
-    /// ``Zipls/isPlainArchive(_:)``). Sets every option, so that reading
-    /// one never finds a bare definition: an option added above must be
-    /// set here too (`ListCommandTests` runs this path). Outside an
-    /// initializer, where each assignment is the wrapper's setter: inside
-    /// one, it would make a definition again.
-    static func listing(_ archive: String) -> ListCommand {
-        var command = ListCommand()
-        command.archive = archive
-        command.patterns = []
-        command.long = false
-        command.json = false
-        command.null = false
-        return command
-    }
-
     func validate() throws {
         if long && json { throw ValidationError("--long and --json cannot be used together.") }
         if null && (long || json) { throw ValidationError("--null prints names only: it cannot be used with --\(long ? "long" : "json").") }
     }
 
     func run(archive: ZipArchive, output: OutputBuffer, diagnostics: Diagnostics) throws(OutputError) {
+        let format: Listing.Format = json ? .json : long ? .long : null ? .nullTerminated : .names
+        try Listing(archivePath: self.archive, patterns: patterns, format: format)
+            .run(archive: archive, output: output, diagnostics: diagnostics)
+    }
+}
+
+/// What `zipls list` does once its arguments are parsed. `zipls ARCHIVE`,
+/// the tool's main job, makes one with the defaults and runs it without
+/// the parser (``Zipls/isPlainArchive(_:)``): no option is read from a
+/// property wrapper that was never parsed, and none is set twice.
+struct Listing: ArchiveJob {
+    enum Format {
+        /// One name per line, escaped for people.
+        case names
+        /// The names raw, each followed by a NUL byte (`--null`).
+        case nullTerminated
+        /// The table (`--long`).
+        case long
+        /// One JSON object (`--json`).
+        case json
+    }
+
+    let archivePath: String
+    var patterns: [String] = []
+    var format = Format.names
+
+    func run(archive: ZipArchive, output: OutputBuffer, diagnostics: Diagnostics) throws(OutputError) {
         var selection = EntrySelection(patterns: patterns)
-        if json {
-            try JSONListing.write(archive, path: self.archive, selection: &selection, to: output)
-        } else if long {
-            try LongListing.write(archive, selection: &selection, to: output)
-        } else {
-            try Self.writeNames(archive, selection: &selection, terminator: null ? 0 : UInt8(ascii: "\n"), to: output)
+        switch format {
+        case .json: try JSONListing.write(archive, path: archivePath, selection: &selection, to: output)
+        case .long: try LongListing.write(archive, selection: &selection, to: output)
+        case .names: try Self.writeNames(archive, selection: &selection, terminator: UInt8(ascii: "\n"), to: output)
+        case .nullTerminated: try Self.writeNames(archive, selection: &selection, terminator: 0, to: output)
         }
         try selection.reportUnmatched(to: diagnostics)
     }

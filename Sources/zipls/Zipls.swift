@@ -76,7 +76,7 @@ struct Zipls: ParsableCommand {
             Platform.exit(ExitStatus.usage.rawValue)
         }
         if arguments.count == 1, let archive = arguments.first, isPlainArchive(archive) {
-            Platform.exit(ListCommand.listing(archive).execute().rawValue)
+            Platform.exit(Listing(archivePath: archive).execute().rawValue)
         }
         main(nil)
     }

@@ -1,5 +1,5 @@
 import Testing
-@testable import ZipIndex
+@_spi(Benchmarks) @testable import ZipIndex
 
 @Suite("The file table: order, lookup, directories")
 struct FileTableTests {

@@ -115,8 +115,6 @@ struct ByteWriter {
 extension Span where Element == UInt8 {
     /// The bytes, copied: for assertions.
     var array: [UInt8] {
-        var bytes: [UInt8] = []
-        for index in indices { bytes.append(self[index]) }
-        return bytes
+        withUnsafeBufferPointer { Array($0) }
     }
 }

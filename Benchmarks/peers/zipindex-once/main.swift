@@ -4,7 +4,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import ZipIndex
+@_spi(Benchmarks) import ZipIndex
 
 let arguments = CommandLine.arguments
 guard arguments.count == 2 else {

@@ -22,10 +22,15 @@ struct CentralDirectoryLocation {
     var endRecordOffset: UInt64
     /// The archive comment, raw.
     var comment: [UInt8]
-    /// The bytes read from the end of the file, kept so that a directory
-    /// lying inside them is not read a second time.
-    var tail: [UInt8]
-    var tailOffset: UInt64
+
+    /// The bytes read from the end of the file to find the end record, up
+    /// to 64 KiB: handed to the table's builder, so that a directory lying
+    /// inside them is not read a second time, and dropped with it.
+    struct Tail {
+        let bytes: [UInt8]
+        /// The file offset of `bytes[0]`.
+        let offset: UInt64
+    }
 
     /// Bytes after the end record's comment, which APPNOTE 4.3.16 says ends
     /// the file. `locate` made sure the comment fits in the file.
@@ -34,8 +39,9 @@ struct CentralDirectoryLocation {
         return fileSize > end ? fileSize - end : 0
     }
 
-    /// Finds the central directory of the archive in `source`.
-    static func locate(in source: ByteSource) throws(ZipError) -> CentralDirectoryLocation {
+    /// Finds the central directory of the archive in `source`; returns it
+    /// and the bytes read from the end of the file.
+    static func locate(in source: ByteSource) throws(ZipError) -> (location: CentralDirectoryLocation, tail: Tail) {
         let fileSize = source.size
         guard fileSize >= UInt64(EndOfCentralDirectory.length) else {
             throw ZipError(.notAZipArchive, detail: "the file is \(fileSize) bytes, shorter than an end record")
@@ -46,7 +52,7 @@ struct CentralDirectoryLocation {
         let tailOffset = fileSize - UInt64(tailLength)
         let tail = try source.read(count: tailLength, at: tailOffset)
 
-        return try tail.withBytes { (bytes) throws(ZipError) -> CentralDirectoryLocation in
+        let location = try tail.withBytes { (bytes) throws(ZipError) -> CentralDirectoryLocation in
             // APPNOTE 4.3.16: the end record is followed only by its comment,
             // so it starts within the last 22 + 65,535 bytes. Scan backwards
             // and take the candidate nearest the end, as Go and Info-ZIP do.
@@ -81,7 +87,7 @@ struct CentralDirectoryLocation {
                 directoryOffset: UInt64(end.directoryOffset),
                 directorySize: UInt64(end.directorySize),
                 prependedBytes: 0, isZip64: false, endRecordOffset: endOffset,
-                comment: comment, tail: [], tailOffset: tailOffset)
+                comment: comment)
             // Where the directory ends: the end record, or the ZIP64 record.
             var directoryEnd = endOffset
 
@@ -104,9 +110,9 @@ struct CentralDirectoryLocation {
             }
 
             try location.resolveBase(directoryEnd: directoryEnd, source: source, tail: bytes, tailOffset: tailOffset)
-            location.tail = tail
             return location
         }
+        return (location, Tail(bytes: tail, offset: tailOffset))
     }
 
     /// An end record before the last one whose comment ends exactly at the

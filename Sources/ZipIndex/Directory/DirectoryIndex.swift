@@ -5,16 +5,16 @@
 /// to find namespace packages, and many archives store no directory entries
 /// at all (CPython gh-121111). Directory names are prefixes of entry names,
 /// so the index stores spans of the file table's arena, not strings.
-/// It is built on first use.
-final class DirectoryIndex: Sendable {
+/// The file table builds it on first use (``DerivedIndex``) and passes its
+/// arena to every query.
+struct DirectoryIndex: ~Copyable, Sendable {
     /// Arena spans, `start << 32 | length`, each ending with `/`.
     private let spans: [UInt64]
     private let index: NameIndex
-    private let table: FileTable
 
-    init(table: FileTable) {
-        self.table = table
-        let arena = table.arena.allBytes  // valid while `table` lives: it is a stored property
+    /// The index of `table`'s names, whose bytes are `arena`.
+    init(table: TableView) {
+        let arena = table.arena
         var spans: [UInt64] = []
         var hashes: [UInt64] = []
         // Upper bound for the scratch index: one directory per slash.
@@ -89,29 +89,27 @@ final class DirectoryIndex: Sendable {
     var count: Int { spans.count }
 
     /// Whether `key`, which must end with `/`, names a directory.
-    func contains(_ key: ByteView) -> Bool {
-        contains(hash: Self.hash(key), key)
+    func contains(_ key: ByteView, arena: ByteView) -> Bool {
+        contains(hash: Self.hash(key), key, arena: arena)
     }
 
     /// Whether `path`, with or without its final `/`, names a directory:
     /// the slash is hashed in, not appended to a copy.
-    func contains(directory path: ByteView) -> Bool {
-        if path.last == UInt8(ascii: "/") { return contains(path) }
+    func contains(directory path: ByteView, arena: ByteView) -> Bool {
+        if path.last == UInt8(ascii: "/") { return contains(path, arena: arena) }
         let hash = Self.finish(Self.step(path.reduce(Self.seed, Self.step), UInt8(ascii: "/")))
-        let arena = table.arena.allBytes
         return index.find(hash: hash) { id in
             let candidate = Self.bytes(of: spans[Int(id)], in: arena)
             return candidate.count == path.count + 1 && candidate.extracting(0 ..< path.count).elementsEqual(path)
         } != nil
     }
 
-    private func contains(hash: UInt64, _ key: ByteView) -> Bool {
-        let arena = table.arena.allBytes
+    private func contains(hash: UInt64, _ key: ByteView, arena: ByteView) -> Bool {
         return index.find(hash: hash) { Self.bytes(of: spans[Int($0)], in: arena).elementsEqual(key) } != nil
     }
 
     /// The `position`th directory name, in the order first seen.
-    func name(_ position: Int) -> String {
-        String(decoding: Self.bytes(of: spans[position], in: table.arena.allBytes), as: UTF8.self)
+    func name(_ position: Int, arena: ByteView) -> String {
+        String(decoding: Self.bytes(of: spans[position], in: arena), as: UTF8.self)
     }
 }

@@ -54,11 +54,12 @@ struct EntryRecord {
 /// hashes the caller's bytes and compares them with the arena, so it
 /// creates no `String` and allocates nothing.
 ///
-/// The hash index is built by the first lookup, from hashes computed while
-/// parsing: opening and listing an archive never pay for it (at 100k
-/// entries its inserts were 1.5 ms of `zipls ARCHIVE`'s 17 ms). Built once
-/// under a lock and published through an atomic pointer, so that a lookup
-/// costs one acquiring load, and no reference counting, on top of the probe.
+/// What the table derives from itself (the name index, the directory
+/// index, the local header offsets sorted) it builds on first use, each
+/// through one ``DerivedIndex``: opening and listing an archive never pay
+/// for them (at 100k entries the name index's inserts were 1.5 ms of
+/// `zipls ARCHIVE`'s 17 ms). The name index is built from hashes computed
+/// while parsing, when each name's bytes were in cache.
 final class FileTable: Sendable {
     let records: TableBuffer<EntryRecord>
     /// Every name, decoded to UTF-8, back to back.
@@ -69,12 +70,12 @@ final class FileTable: Sendable {
     /// Whether every local header offset is larger than the one before, in
     /// directory order (as writers almost always store entries).
     let localHeadersAscend: Bool
-    /// The address of the `NameIndex`, once built; 0 before the first
-    /// lookup. (An integer: `Atomic` of a pointer is not `Sendable`.)
-    private let builtIndex = Atomic<UInt>(0)
-    /// Each name's hash, made while its bytes were in cache; the build
+    /// Each name's hash, made while parsing; building the name index
     /// consumes them and leaves an empty buffer.
     private let pendingHashes: Mutex<TableBuffer<UInt64>>
+    private let nameIndex = DerivedIndex<NameIndex>()
+    private let directoryIndex = DerivedIndex<DirectoryIndex>()
+    private let sortedOffsets = DerivedIndex<[UInt64]>()
 
     init(records: consuming TableBuffer<EntryRecord>, arena: consuming TableBuffer<UInt8>,
          wide: consuming TableBuffer<UInt64>, hashes: consuming TableBuffer<UInt64>, localHeadersAscend: Bool) {
@@ -85,43 +86,19 @@ final class FileTable: Sendable {
         pendingHashes = Mutex(hashes)
     }
 
-    deinit {
-        if let index = published {
-            index.deinitialize(count: 1)
-            index.deallocate()
-        }
-    }
-
     var count: Int { records.count }
 
-    /// The bytes the table holds, from its buffers' capacities: the index
-    /// once built, the pending hashes before.
+    /// The bytes the table holds, from its buffers' capacities: the name
+    /// index once built, the pending hashes before.
     var byteCount: Int {
         let fixed = records.byteCount + arena.byteCount + wide.byteCount
-        return pendingHashes.withLock { hashes in
-            if let index = published { return fixed + index.pointee.byteCount }
-            return fixed + hashes.byteCount
-        }
+        return fixed + (nameIndex.ifBuilt { $0.byteCount } ?? pendingHashes.withLock { $0.byteCount })
     }
 
-    /// The built index, or nil.
-    @inline(__always)
-    private var published: UnsafeMutablePointer<NameIndex>? {
-        UnsafeMutablePointer(bitPattern: builtIndex.load(ordering: .acquiring))
-    }
-
-    /// The name index, built now if no lookup has built it yet.
-    @inline(__always)
-    private var index: UnsafeMutablePointer<NameIndex> {
-        published ?? buildIndex()
-    }
-
-    @inline(never)
-    private func buildIndex() -> UnsafeMutablePointer<NameIndex> {
+    /// One tight loop of inserts after the walk, rather than inserts during
+    /// it: the walk streams through memory.
+    private func buildNameIndex() -> NameIndex {
         pendingHashes.withLock { hashes in
-            if let index = published { return index }  // another thread built it
-            // One tight loop of inserts after the walk, rather than inserts
-            // during it: the walk streams through memory.
             var index = NameIndex(expectedCount: count)
             for entry in 0 ..< count {
                 // The name is needed only when a slot's tag matches: a
@@ -130,11 +107,8 @@ final class FileTable: Sendable {
                     nameBytes(Int(other)).elementsEqual(nameBytes(entry))
                 }
             }
-            let built = UnsafeMutablePointer<NameIndex>.allocate(capacity: 1)
-            built.initialize(to: index)
             hashes = TableBuffer(capacity: 0)
-            builtIndex.store(UInt(bitPattern: built), ordering: .releasing)
-            return built
+            return index
         }
     }
 
@@ -166,12 +140,39 @@ final class FileTable: Sendable {
     @inline(__always)
     func find(_ key: ByteView) -> Int? {
         let hash = NameIndex.hash(key)
-        let index = self.index
-        return withExtendedLifetime(self) {
-            index.pointee.find(hash: hash) { id in
-                nameBytes(Int(id)).elementsEqual(key)
-            }.map { Int($0) }
+        return nameIndex.withIndex(from: self, build: { $0.buildNameIndex() }) { index in
+            index.find(hash: hash) { id in nameBytes(Int(id)).elementsEqual(key) }.map { Int($0) }
         }
+    }
+
+    // MARK: Directories
+
+    /// Whether `path`, with or without its final `/`, names a directory,
+    /// explicit or implied by deeper names.
+    func directoryExists(_ path: ByteView) -> Bool {
+        withDirectoryIndex { $0.contains(directory: path, arena: arena.allBytes) }
+    }
+
+    var directoryCount: Int { withDirectoryIndex { $0.count } }
+
+    /// The `position`th directory, in the order first seen.
+    func directoryName(_ position: Int) -> String {
+        withDirectoryIndex { index in
+            precondition(position >= 0 && position < index.count, "directory index out of range")
+            return index.name(position, arena: arena.allBytes)
+        }
+    }
+
+    private func withDirectoryIndex<R>(_ body: (borrowing DirectoryIndex) -> R) -> R {
+        directoryIndex.withIndex(from: self, build: { DirectoryIndex(table: $0.view) }, body)
+    }
+
+    // MARK: Local header order
+
+    /// Every local header offset, sorted (for overlap limits when they do
+    /// not ascend in directory order).
+    var sortedLocalHeaderOffsets: [UInt64] {
+        sortedOffsets.withIndex(from: view, build: { view in (0 ..< view.count).map(view.localHeaderOffset).sorted() }) { $0 }
     }
 
     // MARK: Fields that may be wide

@@ -48,7 +48,8 @@ struct FileTableBuilder: ~Copyable {
     }
 
     /// Reads the directory that `location` describes from `source`.
-    static func build(source: ByteSource, location: CentralDirectoryLocation, limits: ReadLimits) throws(ZipError) -> FileTable {
+    static func build(source: ByteSource, location: CentralDirectoryLocation, tail: CentralDirectoryLocation.Tail,
+                      limits: ReadLimits) throws(ZipError) -> FileTable {
         // A count the directory cannot hold is a lie, whatever the limits
         // (CVE-2021-33196 declares 2^64 - 1 entries in a 49-byte directory).
         let room = location.directorySize / UInt64(CentralDirectoryHeader.fixedLength)
@@ -61,21 +62,20 @@ struct FileTableBuilder: ~Copyable {
                            detail: "the archive declares \(location.declaredEntryCount) entries; the limit is \(limits.maximumEntryCount)")
         }
         var builder = FileTableBuilder(location: location, limits: limits)
-        try builder.readDirectory(source)
+        try builder.readDirectory(source, tail: tail)
         return try builder.finish()
     }
 
-    private mutating func readDirectory(_ source: ByteSource) throws(ZipError) {
+    private mutating func readDirectory(_ source: ByteSource, tail: CentralDirectoryLocation.Tail) throws(ZipError) {
         let start = location.directoryOffset
         let size = location.directorySize
         let (end, overflow) = start.addingReportingOverflow(size)
         guard !overflow, end <= source.size else {
             throw ZipError(.invalidCentralDirectory, offset: start, detail: "the directory runs past the end of the file")
         }
-        if start >= location.tailOffset {
-            let tail = location.tail
-            let from = Int(start - location.tailOffset)
-            try tail.withBytes { (bytes) throws(ZipError) in
+        if start >= tail.offset {
+            let from = Int(start - tail.offset)
+            try tail.bytes.withBytes { (bytes) throws(ZipError) in
                 let window = bytes.extracting(from ..< from + Int(size)).unsafeBytes
                 let used = try parse(window, at: start)
                 try checkComplete(used: used, available: window.count, at: start)

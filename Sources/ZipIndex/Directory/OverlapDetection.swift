@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Finding entries whose data overlaps: the overlapping-entry zip bomb.
 ///
 /// In a well-formed archive each entry's local header and data lie between
@@ -18,7 +16,6 @@ import Synchronization
 final class LocalHeaderOrder: Sendable {
     private let table: FileTable
     private let directoryOffset: UInt64
-    private let sorted = Mutex<[UInt64]?>(nil)
 
     init(table: FileTable, directoryOffset: UInt64) {
         self.table = table
@@ -36,13 +33,7 @@ final class LocalHeaderOrder: Sendable {
     var limits: Limits {
         let view = table.view
         guard !view.localHeadersAscend else { return Limits(table: view, directoryOffset: directoryOffset, sorted: []) }
-        let offsets = sorted.withLock { cached in
-            if let cached { return cached }
-            let built = (0 ..< view.count).map(view.localHeaderOffset).sorted()
-            cached = built
-            return built
-        }
-        return Limits(table: view, directoryOffset: directoryOffset, sorted: offsets)
+        return Limits(table: view, directoryOffset: directoryOffset, sorted: table.sortedLocalHeaderOffsets)
     }
 
     /// Each entry's limit, from the table alone. Borrows the table: valid
