@@ -11,6 +11,22 @@ enum JSONListing {
         try output.writeJSONKey("archive")
         try output.writeJSONString(path)
         try output.write(byte: UInt8(ascii: ","))
+        try writeLayout(archive, to: output)
+        try output.writeJSONKey("entries")
+        try output.write("[\n" as StaticString)
+        var first = true
+        for entry in archive.entries where selection.includes(entry) {
+            if !first { try output.write(",\n" as StaticString) }
+            first = false
+            try writeEntry(entry, to: output)
+        }
+        try output.write(first ? "]}\n" as StaticString : "\n]}\n")
+    }
+
+    /// The archive-level fields that `list --json` and `info --json` share,
+    /// in this order, each followed by a comma: `comment`, `zip64`,
+    /// `prependedBytes`, `centralDirectoryOffset`.
+    static func writeLayout(_ archive: ZipArchive, to output: OutputBuffer) throws(OutputError) {
         try output.writeJSONKey("comment")
         try output.writeJSONString(archive.comment)
         try output.write(byte: UInt8(ascii: ","))
@@ -23,15 +39,6 @@ enum JSONListing {
         try output.writeJSONKey("centralDirectoryOffset")
         try output.write(decimal: archive.centralDirectoryOffset)
         try output.write(byte: UInt8(ascii: ","))
-        try output.writeJSONKey("entries")
-        try output.write("[\n" as StaticString)
-        var first = true
-        for entry in archive.entries where selection.includes(entry) {
-            if !first { try output.write(",\n" as StaticString) }
-            first = false
-            try writeEntry(entry, to: output)
-        }
-        try output.write(first ? "]}\n" as StaticString : "\n]}\n")
     }
 
     @inline(__always)
