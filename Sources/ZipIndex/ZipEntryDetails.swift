@@ -59,7 +59,7 @@ public struct ZipEntryDetails: Sendable, Hashable {
         extraField = Array(header.extra)
         var blocks: [ExtraFieldBlock] = []
         extraFieldTrailingBytes = ExtraField.walk(header.extra) { id, data in
-            blocks.append(ExtraFieldBlock(id: id, data: Array(data)))
+            blocks.append(ExtraFieldBlock(id: id, data: data.array))
             return true
         }
         extraFields = blocks

@@ -79,7 +79,7 @@ struct CentralDirectoryLocation {
                 throw ZipError(.commentPastEndOfFile, offset: endOffset,
                                detail: "comment length \(end.commentLength), \(cursor.remaining) bytes follow the record")
             }
-            let comment = Array(try cursor.bytes(Int(end.commentLength)))
+            let comment = try cursor.bytes(Int(end.commentLength)).array
             try Self.refuseSecondEndRecord(before: found, in: bytes, tailOffset: tailOffset)
 
             var location = CentralDirectoryLocation(

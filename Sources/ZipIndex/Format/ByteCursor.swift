@@ -183,6 +183,15 @@ struct ByteView: RandomAccessCollection {
         try body(typed)
     }
 
+    /// The bytes, copied into an array with one `memcpy` (the generic
+    /// collection copy goes byte by byte in a debug build).
+    var array: [UInt8] { Array(typed) }
+
+    /// Appends the bytes to `array` with one `memcpy`.
+    func append(to array: inout [UInt8]) {
+        array.append(contentsOf: typed)
+    }
+
     /// The bytes as a `Span`, for the public API.
     @inline(__always)
     func withSpan<R, E: Error>(_ body: (Span<UInt8>) throws(E) -> R) throws(E) -> R {

@@ -91,7 +91,7 @@ struct LocalFileHeader {
         guard census.unicodePathFields <= 1 else {
             throw ZipError(.invalidExtraField, offset: offset, detail: "the local header has two Unicode Path fields")
         }
-        let localUnicodePath = census.unicodePath.map { Array($0) }
+        let localUnicodePath = census.unicodePath?.array
         guard localUnicodePath == central.unicodePath else {
             throw refuse(localUnicodePath == nil ? "the directory has a Unicode Path field, the local header none"
                 : central.unicodePath == nil ? "the local header has a Unicode Path field, the directory none"

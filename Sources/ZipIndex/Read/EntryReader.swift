@@ -168,7 +168,7 @@ struct EntryReader {
         return try central.withBytes { (raw) throws(ZipError) in
             var cursor = ByteCursor(raw, fileOffset: directoryOffset + table.centralHeaderOffset(entry))
             let header = try CentralDirectoryHeader(&cursor)
-            return ExtraField.find(ExtraField.unicodePath, in: header.extra).map { Array($0) }
+            return ExtraField.find(ExtraField.unicodePath, in: header.extra)?.array
         }
     }
 
@@ -231,7 +231,7 @@ struct EntryReader {
         // Reserve from the declared size, but never trust it for more than 64 MiB.
         result.reserveCapacity(Int(min(table.uncompressedSize(entry), 64 << 20)))
         do {
-            try streamDeflated(offset: offset, length: length) { result.append(contentsOf: $0) }
+            try streamDeflated(offset: offset, length: length) { $0.append(to: &result) }
         } catch let error as ZipError {
             throw error
         } catch {
