@@ -209,8 +209,13 @@ enum EntryName {
         // A leading separator makes the name absolute, not an empty component.
         var componentStart = first == slash || first == backslash ? 1 : 0
         var index = componentStart
+        // The per-byte read without ByteView's call and check: `index <
+        // count` guards it. A debug build (the sanitizers') paid several
+        // calls per byte for a hostile name of 32,000 components.
+        let count = name.count
+        let bytes = name.unsafeBytes
         while true {
-            let byte: UInt8 = index < name.count ? name[index] : slash
+            let byte: UInt8 = index < count ? bytes[index] : slash
             // Letters, digits, '-', '.', '_' and the like: nothing to see.
             if byte > 0x3F && byte < 0x7F && byte != backslash && byte != UInt8(ascii: "|") {
                 index += 1
