@@ -32,9 +32,6 @@ final class DerivedIndex<Index: ~Copyable & Sendable>: @unchecked Sendable {
         UnsafeMutablePointer(bitPattern: published.load(ordering: .acquiring))
     }
 
-    /// Whether the index has been built.
-    var isBuilt: Bool { built != nil }
-
     /// Calls `body` with the index, built by `build(source)` if nobody has
     /// yet. `build` takes its source as an argument, so that a caller
     /// passes a closure that captures nothing: a method reference would

@@ -111,11 +111,6 @@ struct ByteView: RandomAccessCollection {
         self.base = base
     }
 
-    /// No bytes.
-    init() {
-        base = UnsafeRawBufferPointer(start: nil, count: 0)
-    }
-
     var startIndex: Int { 0 }
     var endIndex: Int { base.count }
     var count: Int { base.count }
