@@ -15,7 +15,8 @@ Targets:
   endrecord  the end record and ZIP64 locator/record alone
 
 Every seed is named after what it exercises. The whole corpus stays small
-(well under 2 MB); the two 70 KB inputs are the largest.
+(well under 2 MB); the two 70 KB inputs and the deep-name seeds, 60 to 80
+KB, are the largest.
 """
 
 import os
@@ -486,6 +487,20 @@ def hostile():
         Entry(b"d/", b""), Entry(b"d", b"file named like a dir"), Entry(b"d/", b""),
     ])
     seeds["names-long.zip"] = build([Entry(b"a/" * 300 + b"z", b"deep"), Entry(b"n" * 1000, b"long")])
+    # Names thousands of components deep: every name is scanned for
+    # hazards, resolved into a path, keyed for collisions and split into
+    # directories, and each of those must stay linear in the name's length
+    # (the 32,000-slash name in Fuzz/regressions/archive/ found the first).
+    seeds["names-deep-components.zip"] = build([
+        Entry(b"a/" * 4000 + b"f", b"deep"), Entry(b"./" * 4000 + b"f", b"dots"),
+        Entry(b"../" * 2500 + b"f", b"climbs"), Entry(b"con/" * 2000 + b"f", b"devices"),
+    ])
+    seeds["names-deep-collisions.zip"] = build([
+        Entry(b"A" * 8000, b"upper"), Entry(b"a" * 8000, b"lower"),
+        Entry("é/".encode() * 2500 + b"f", b"lower", flags=0x800),
+        Entry("É/".encode() * 2500 + b"f", b"upper", flags=0x800),
+        Entry(b"\\" * 8000, b"backslashes"),
+    ])
     seeds["local-name-differs.zip"] = build([Entry(b"central.txt", b"x", local_name=b"local.txt")])
     seeds["local-name-longer.zip"] = build([Entry(b"a", b"x", local_name=b"a" * 300)])
 

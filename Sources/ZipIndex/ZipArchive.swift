@@ -215,16 +215,16 @@ public struct ZipArchive: Sendable {
         var seen = Set<String>()
         var result: [String] = []
         let table = storage.table
-        for entry in 0 ..< table.count {
-            let child: String? = table.withName(entry) { name in
-                guard name.count > prefix.count, name.starts(with: prefix) else { return nil }
-                let rest = name[(name.startIndex + prefix.count)...]
-                if let slash = rest.firstIndex(of: UInt8(ascii: "/")) {
-                    return String(decoding: rest[...slash], as: UTF8.self)
+        prefix.withBytes { prefix in
+            for entry in 0 ..< table.count {
+                let child: String? = table.withName(entry) { name in
+                    guard name.count > prefix.count, name.extracting(0 ..< prefix.count).elementsEqual(prefix) else { return nil }
+                    // The next component, with its `/` if it has one.
+                    let end = name.firstIndex(of: UInt8(ascii: "/"), in: prefix.count ..< name.count).map { $0 + 1 } ?? name.count
+                    return String(decoding: name.extracting(prefix.count ..< end), as: UTF8.self)
                 }
-                return String(decoding: rest, as: UTF8.self)
+                if let child, child != "/", seen.insert(child).inserted { result.append(child) }
             }
-            if let child, child != "/", seen.insert(child).inserted { result.append(child) }
         }
         return result
     }

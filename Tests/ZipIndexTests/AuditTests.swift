@@ -65,6 +65,18 @@ struct AuditTests {
         #expect(findings(audit) == [0: .caseCollision, 1: .caseCollision])
     }
 
+    @Test func namesThousandsOfComponentsDeepAreJudgedWhole() throws {
+        let deep = String(repeating: "a/", count: 5_000) + "f"
+        let climbing = String(repeating: "a/", count: 3_000) + String(repeating: "../", count: 3_000) + "f"
+        let audit = try audit([deep, "./" + deep, climbing, "f", String(repeating: "../", count: 3_000) + "g",
+                               String(repeating: "con/", count: 1_000) + "h"])
+        #expect(findings(audit) == [0: .collision, 1: [.collision, .dotComponent], 2: [.collision, .dotComponent],
+                                    3: .collision, 4: .dotComponent, 5: .windowsReserved])
+        #expect(audit.names.map(\.isSafeToExtract) == [true, true, true, true, false, true])
+        let archive = try ZipArchive(bytes: HandmadeArchive.stored([(climbing, []), ("./" + deep, [])]))
+        #expect(archive.entries.map(\.safeRelativePath) == ["f", deep])
+    }
+
     @Test func anEmptyNameIsUnsafeAndCollidesWithNothing() throws {
         let audit = try audit(["", "a"])
         #expect(audit.names == [ZipAudit.NameFinding(entry: 0, hazards: [], isSafeToExtract: false)])

@@ -86,6 +86,43 @@ struct FileTableTests {
         #expect(Set(archive.directories) == ["pkg/", "pkg/sub/", "ns/", "ns/only/"])
     }
 
+    /// Every prefix ending in `/` of every name, each once, in the order
+    /// first seen: what `directories` lists, computed the plain way.
+    static func directoriesByPrefixes(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        var order: [String] = []
+        for name in names {
+            for (position, character) in name.enumerated() where character == "/" {
+                let prefix = String(name.prefix(position + 1))
+                if seen.insert(prefix).inserted { order.append(prefix) }
+            }
+        }
+        return order
+    }
+
+    @Test func directoriesOfDeepAndSharedPathsAreEveryPrefixOnceInFirstSeenOrder() throws {
+        // Shared parents, deeper names under known directories, a name of
+        // more directories than the archive has entries, and names drawn
+        // from {a, b, /} that share prefixes of every length.
+        var names = ["a/b/c/d/e/f.txt", "a/b/x/y.txt", "a/b/c/d/e/g/h.txt", "a/b/c/z.txt", "q/", "a/b/c/d/e/f.txt",
+                     String(repeating: "n/", count: 300) + "f", "//x", "a//b/"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0 ..< 400 {
+            var name = ""
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            for draw in 0 ..< Int(state >> 58) + 1 {
+                name.append(["a", "b", "/"][Int((state >> UInt64(draw % 29)) % 3)])
+            }
+            names.append(name)
+        }
+        let archive = try ZipArchive(bytes: HandmadeArchive.stored(names.map { ($0, []) }))
+        let expected = Self.directoriesByPrefixes(names)
+        #expect(expected.count > 400)
+        #expect(Array(archive.directories) == expected)
+        #expect(expected.allSatisfy { archive.directoryExists($0) && archive.directoryExists(String($0.dropLast())) })
+        #expect(names.filter { !$0.hasSuffix("/") && !expected.contains($0 + "/") }.allSatisfy { !archive.directoryExists($0) })
+    }
+
     @Test func directoryListingGivesImmediateChildrenOnce() throws {
         let archive = try Fixture.open("wheel-like.zip")
         #expect(Set(archive.contentsOfDirectory("pkg")) == ["__init__.py", "mod.py", "data.txt", "sub/"])

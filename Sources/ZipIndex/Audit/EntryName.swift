@@ -141,25 +141,39 @@ extension ZipEntry {
 }
 
 /// The scan behind ``ZipEntry/safeRelativePath`` and ``NameHazards``.
+///
+/// A name may be 65,535 bytes of separators, and every entry's name is
+/// scanned: each function here does a constant amount of work per byte,
+/// reads the name's bytes directly where its loop bound guards the read,
+/// and gathers flags in a raw mask. Debug builds (the sanitizers', and
+/// anyone's `swift test`) pay a call for every generic collection or
+/// option-set operation, and a once-check for every static constant.
 enum EntryName {
     /// The hazards after which a name's path is not the name itself (less
     /// a final `/`): without them, the name is safe to extract and is its
     /// own collision key.
     static let irregularPath: NameHazards = [.nul, .backslash, .absolute, .driveLetter, .dotComponent]
 
+    /// The hazards that make a name unsafe to extract by themselves.
+    private static let unsafe: NameHazards = [.nul, .backslash, .absolute, .driveLetter]
+
     static func safeRelativePath(_ name: ByteView) -> String? {
-        guard isSafeToExtract(name) else { return nil }
-        var components: [Substring] = []
-        let text = String(decoding: name, as: UTF8.self)
-        for component in text.split(separator: "/", omittingEmptySubsequences: true) {
-            switch component {
-            case ".": continue
-            case "..":
-                guard components.popLast() != nil else { return nil }
-            default: components.append(component)
-            }
-        }
-        return components.isEmpty ? nil : components.joined(separator: "/")
+        safeComponents(name, hazards: hazards(name)).map { joined($0, of: name) }
+    }
+
+    /// Whether ``safeRelativePath(_:)`` is not nil, given the name's
+    /// ``hazards(_:)``; without building the path.
+    static func isSafeToExtract(_ name: ByteView, hazards: NameHazards) -> Bool {
+        safeComponents(name, hazards: hazards) != nil
+    }
+
+    /// The components of the safe path: nil if a hazard makes the name
+    /// unsafe, `..` climbs above the root, or nothing is left.
+    private static func safeComponents(_ name: ByteView, hazards: NameHazards) -> [Range<Int>]? {
+        guard hazards.isDisjoint(with: unsafe),
+              let components = resolvedComponents(name, climbingOutFails: true), !components.isEmpty
+        else { return nil }
+        return components
     }
 
     /// The path a lenient extractor writes the name to, for finding
@@ -168,98 +182,112 @@ enum EntryName {
     /// and leading separators dropped, `.`, `..` and empty components
     /// resolved with `..` stopping at the root (as Info-ZIP and bsdtar
     /// do). Nil when nothing is left.
-    static func collisionKey(_ name: ByteView) -> String? {
-        var bytes = Array(name.prefix { $0 != 0 })
-        for index in bytes.indices where bytes[index] == backslash { bytes[index] = slash }
-        if bytes.count >= 2, bytes[1] == UInt8(ascii: ":") { bytes.removeFirst(2) }
-        var components: [ArraySlice<UInt8>] = []
-        for component in bytes.split(separator: slash, omittingEmptySubsequences: true) {
-            if component.elementsEqual([0x2E]) { continue }
-            if component.elementsEqual([0x2E, 0x2E]) {
-                _ = components.popLast()
-                continue
+    static func collisionKey(_ name: ByteView) -> [UInt8]? {
+        var path = name.extracting(0 ..< (name.firstIndex(of: 0) ?? name.count))
+        if path.count >= 2, path[1] == UInt8(ascii: ":") { path = path.extracting(from: 2) }
+        guard let components = resolvedComponents(path, climbingOutFails: false), !components.isEmpty else { return nil }
+        return path.joined(components, separator: UInt8(ascii: "/"))
+    }
+
+    /// The components of `path` between separators (`/` and `\`), with
+    /// empty and `.` components dropped and each `..` removing the
+    /// component before it; nil if a `..` has none to remove and
+    /// `climbingOutFails`, else that `..` is dropped. Ranges of `path`.
+    private static func resolvedComponents(_ path: ByteView, climbingOutFails: Bool) -> [Range<Int>]? {
+        let bytes = path
+        let count = bytes.count
+        let slash = UInt8(ascii: "/"), backslash = UInt8(ascii: "\\"), dot = UInt8(ascii: ".")
+        var components: [Range<Int>] = []
+        var start = 0
+        for index in 0 ... count {
+            // `index < count` guards the read.
+            guard index == count || bytes[index] == slash || bytes[index] == backslash else { continue }
+            let length = index - start
+            if length == 1, bytes[start] == dot {
+                // `.`: the same directory.
+            } else if length == 2, bytes[start] == dot, bytes[start + 1] == dot {
+                if components.popLast() == nil, climbingOutFails { return nil }
+            } else if length > 0 {
+                components.append(start ..< index)
             }
-            components.append(component)
+            start = index + 1
         }
-        guard !components.isEmpty else { return nil }
-        return String(decoding: Array(components.joined(separator: [slash])), as: UTF8.self)
+        return components
     }
 
-    /// Whether nothing in the name is unsafe by itself: no NUL, no
-    /// backslash, not absolute, no drive. (Climbing out with `..` and
-    /// names that leave nothing are found while normalising.)
-    private static func isSafeToExtract(_ name: ByteView) -> Bool {
-        let unsafe: NameHazards = [.nul, .backslash, .absolute, .driveLetter]
-        return !name.isEmpty && hazards(name).isDisjoint(with: unsafe)
+    /// `components` of `path` joined by `/`, as text.
+    private static func joined(_ components: [Range<Int>], of path: ByteView) -> String {
+        String(decoding: path.joined(components, separator: UInt8(ascii: "/")), as: UTF8.self)
     }
-
-    private static let slash = UInt8(ascii: "/")
-    private static let backslash = UInt8(ascii: "\\")
 
     /// The hazards the name's own UTF-8 bytes carry, in one pass: bytes
     /// that need no look are skipped at the cost of a compare or two, and
     /// each component is judged at its end.
     static func hazards(_ name: ByteView) -> NameHazards {
-        var hazards: NameHazards = []
-        guard let first = name.first else { return hazards }
-        if first == slash || first == backslash { hazards.insert(.absolute) }
-        let hasDrive = name.count >= 2 && name[1] == UInt8(ascii: ":")
-            && (UInt8(ascii: "a") ... UInt8(ascii: "z")).contains(first | 0x20)
-        if hasDrive { hazards.insert(.driveLetter) }
+        let bytes = name
+        let count = bytes.count
+        guard count > 0 else { return [] }
+        let slash = UInt8(ascii: "/"), backslash = UInt8(ascii: "\\"), dot = UInt8(ascii: "."), colon = UInt8(ascii: ":")
+        let pipe = UInt8(ascii: "|"), space = UInt8(ascii: " ")
+        var found: UInt16 = 0
+        let first = bytes[0]
+        let isAbsolute = first == slash || first == backslash
+        if isAbsolute { found |= NameHazards.absolute.rawValue }
+        let letter = first | 0x20
+        let hasDrive = count >= 2 && bytes[1] == colon && letter >= UInt8(ascii: "a") && letter <= UInt8(ascii: "z")
+        if hasDrive { found |= NameHazards.driveLetter.rawValue }
+        let dotComponent = NameHazards.dotComponent.rawValue
+        let windowsReserved = NameHazards.windowsReserved.rawValue
         // A leading separator makes the name absolute, not an empty component.
-        var componentStart = first == slash || first == backslash ? 1 : 0
+        var componentStart = isAbsolute ? 1 : 0
         var index = componentStart
-        // The per-byte read without ByteView's call and check: `index <
-        // count` guards it. A debug build (the sanitizers') paid several
-        // calls per byte for a hostile name of 32,000 components.
-        let count = name.count
-        let bytes = name.unsafeBytes
         while true {
+            // `index < count` guards the read.
             let byte: UInt8 = index < count ? bytes[index] : slash
             // Letters, digits, '-', '.', '_' and the like: nothing to see.
-            if byte > 0x3F && byte < 0x7F && byte != backslash && byte != UInt8(ascii: "|") {
+            if byte > 0x3F && byte < 0x7F && byte != backslash && byte != pipe {
                 index += 1
                 continue
             }
-            switch byte {
-            case slash, backslash:
-                if byte == backslash { hazards.insert(.backslash) }
-                let component = name.extracting(componentStart ..< index)
-                // The empty component after a final `/` marks a directory.
-                if component.isEmpty {
-                    if index < name.count { hazards.insert(.dotComponent) }
-                } else if component.count <= 2, component.allSatisfy({ $0 == 0x2E }) {
-                    hazards.insert(.dotComponent)
-                } else if isWindowsReserved(component) {
-                    hazards.insert(.windowsReserved)
+            if byte == slash || byte == backslash {
+                if byte == backslash { found |= NameHazards.backslash.rawValue }
+                let length = index - componentStart
+                if length == 0 {
+                    // The empty component after a final `/` marks a directory.
+                    if index < count { found |= dotComponent }
+                } else if length <= 2 && bytes[componentStart] == dot && bytes[index - 1] == dot {
+                    found |= dotComponent
+                } else if bytes[index - 1] == dot || bytes[index - 1] == space {
+                    // Windows strips a trailing dot or space.
+                    found |= windowsReserved
+                } else if length >= 3, isDeviceName(name.extracting(componentStart ..< index)) {
+                    found |= windowsReserved
                 }
-                if index >= name.count { return hazards }
+                if index >= count { return NameHazards(rawValue: found) }
                 componentStart = index + 1
-            case 0: hazards.insert(.nul)
-            case 0x01 ... 0x1F, 0x7F: hazards.insert(.controlCharacter)
-            case UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "|"),
-                 UInt8(ascii: "?"), UInt8(ascii: "*"):
-                hazards.insert(.windowsReserved)
-            case UInt8(ascii: ":") where !(index == 1 && hasDrive):
-                hazards.insert(.windowsReserved)
-            case 0xE2 where index + 2 < name.count:
+            } else if byte == 0 {
+                found |= NameHazards.nul.rawValue
+            } else if byte < 0x20 || byte == 0x7F {
+                found |= NameHazards.controlCharacter.rawValue
+            } else if byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"")
+                        || byte == pipe || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "*") {
+                found |= windowsReserved
+            } else if byte == colon {
+                if !(index == 1 && hasDrive) { found |= windowsReserved }
+            } else if byte == 0xE2 && index + 2 < count {
                 // U+202A–U+202E are E2 80 AA–AE; U+2066–U+2069 are E2 81 A6–A9.
-                let second = name[index + 1], third = name[index + 2]
-                if (second == 0x80 && (0xAA ... 0xAE).contains(third))
-                    || (second == 0x81 && (0xA6 ... 0xA9).contains(third)) {
-                    hazards.insert(.bidiOverride)
+                let second = bytes[index + 1], third = bytes[index + 2]
+                if (second == 0x80 && third >= 0xAA && third <= 0xAE) || (second == 0x81 && third >= 0xA6 && third <= 0xA9) {
+                    found |= NameHazards.bidiOverride.rawValue
                 }
-            default: break
             }
             index += 1
         }
     }
 
-    /// A device name with any extension (`con`, `Aux.txt`, `lpt1.log`), or
-    /// a trailing dot or space, which Windows strips.
-    private static func isWindowsReserved(_ component: ByteView) -> Bool {
-        guard let last = component.last else { return false }
-        if last == UInt8(ascii: ".") || last == UInt8(ascii: " ") { return true }
+    /// A device name with any extension (`con`, `Aux.txt`, `lpt1.log`):
+    /// a stem of three letters, or four with a digit, and trailing spaces.
+    private static func isDeviceName(_ component: ByteView) -> Bool {
         // Every device name starts with one of c, p, a, n, l.
         switch component[0] | 0x20 {
         case UInt8(ascii: "c"), UInt8(ascii: "p"), UInt8(ascii: "a"), UInt8(ascii: "n"), UInt8(ascii: "l"): break
@@ -267,17 +295,17 @@ enum EntryName {
         }
         var stemEnd = component.firstIndex(of: UInt8(ascii: ".")) ?? component.count
         while stemEnd > 0, component[stemEnd - 1] == UInt8(ascii: " ") { stemEnd -= 1 }
-        func lower(_ position: Int) -> UInt8 {
+        guard stemEnd == 3 || stemEnd == 4 else { return false }
+        func lower(_ position: Int) -> UInt32 {
             let byte = component[position]
-            return (UInt8(ascii: "A") ... UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
+            return UInt32(byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte)
         }
-        func stemIs(_ text: StaticString) -> Bool {
-            (0 ..< 3).allSatisfy { lower($0) == text.utf8Start[$0] }  // every stem here has 3 letters
+        // The stem's first three letters, lowercased, as one number.
+        let stem = lower(0) << 16 | lower(1) << 8 | lower(2)
+        func code(_ text: StaticString) -> UInt32 {
+            UInt32(text.utf8Start[0]) << 16 | UInt32(text.utf8Start[1]) << 8 | UInt32(text.utf8Start[2])
         }
-        switch stemEnd {
-        case 3: return stemIs("con") || stemIs("prn") || stemIs("aux") || stemIs("nul")
-        case 4: return (stemIs("com") || stemIs("lpt")) && (UInt8(ascii: "1") ... UInt8(ascii: "9")).contains(component[3])
-        default: return false
-        }
+        if stemEnd == 3 { return stem == code("con") || stem == code("prn") || stem == code("aux") || stem == code("nul") }
+        return (stem == code("com") || stem == code("lpt")) && component[3] >= UInt8(ascii: "1") && component[3] <= UInt8(ascii: "9")
     }
 }

@@ -80,7 +80,7 @@ extension ZipAudit {
                 var found = entry.nameHazards(name: name)
                 let isRegular = found.isDisjoint(with: EntryName.irregularPath)
                 // A regular name is its own safe path, unless it is empty.
-                safe[index] = isRegular ? !name.isEmpty : EntryName.safeRelativePath(name) != nil
+                safe[index] = isRegular ? !name.isEmpty : EntryName.isSafeToExtract(name, hazards: found)
                 CollisionIndex.withKey(name, isRegular: isRegular) { key in
                     if let other = exact.insert(index, key: key) {
                         found.insert(.collision)
@@ -133,8 +133,7 @@ private struct CollisionIndex {
             if end > 0 { body(name.extracting(0 ..< end)) }
             return
         }
-        guard let key = EntryName.collisionKey(name) else { return }
-        ByteView.with(utf8: key, body)
+        EntryName.collisionKey(name)?.withBytes(body)
     }
 
     /// Records `entry` under `key` unless an earlier entry has the same
@@ -165,7 +164,7 @@ private struct CollisionIndex {
             return ByteView.with(utf8: String(decoding: key, as: UTF8.self).lowercased(), body)
         }
         @inline(__always) func lower(_ byte: UInt8) -> UInt8 { (0x41 ... 0x5A).contains(byte) ? byte | 0x20 : byte }
-        guard key.count <= Self.stackKeyLength else { return key.map(lower).withBytes(body) }
+        guard key.count <= Self.stackKeyLength else { return key.asciiLowercased().withBytes(body) }
         var buffer = InlineArray<128, UInt8>(repeating: 0)
         for (position, byte) in key.enumerated() { buffer[position] = lower(byte) }
         return ByteView.with(buffer.span.extracting(0 ..< key.count), body)

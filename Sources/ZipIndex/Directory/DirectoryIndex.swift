@@ -15,56 +15,87 @@ struct DirectoryIndex: ~Copyable, Sendable {
     /// The index of `table`'s names, whose bytes are `arena`.
     init(table: TableView) {
         let arena = table.arena
-        let names = arena.unsafeBytes
+        let slash = UInt8(ascii: "/")
         var spans: [UInt64] = []
         var hashes: [UInt64] = []
-        // Upper bound for the scratch index: one directory per slash.
-        let slashes = arena.reduce(into: 0) { count, byte in if byte == UInt8(ascii: "/") { count += 1 } }
-        var scratch = NameIndex(expectedCount: slashes)
+        // Sized for a directory per entry while building, which few
+        // archives exceed, and rebuilt at least twice as large from
+        // `hashes` when full: the
+        // count of directories is not known until every name is read, and
+        // sizing for the worst case (a directory per slash) would take
+        // memory in proportion to the slashes of every name, not to the
+        // directories.
+        var room = max(table.count, 64)
+        var index = NameIndex(expectedCount: room)
         // A hostile name can hold 32,000 slashes, and many names can share
         // such a path; the work per name must stay linear in its length.
         // Prefix hashes are computed incrementally, in one pass. A prefix is
-        // inserted only after all shorter ones, so the longest prefix that
-        // is already known proves the shorter ones are too: search from the
-        // longest down and stop there.
+        // inserted only after all shorter ones, so the prefixes already
+        // known are the shortest few: a binary search finds where the
+        // missing ones start, in a few lookups however deep the name (the
+        // 32,000-slash name took one lookup per prefix).
         var prefixes: [(span: UInt64, hash: UInt64)] = []
         for entry in 0 ..< table.count {
             let range = table.nameRange(entry)
             prefixes.removeAll(keepingCapacity: true)
             var state = Self.seed
-            for position in range {
+            var position = range.lowerBound
+            while position < range.upperBound {
                 // The arena's bytes without ByteView's check per byte:
                 // `position` is inside `nameRange`, which checked it
-                // against the arena, and a debug build (the sanitizers')
-                // paid two calls per byte for the check on a hostile name
-                // of 32,000 slashes.
-                let byte = names[position]
+                // against the arena. A debug build (the sanitizers') pays
+                // a call for every check and every generic iteration.
+                let byte = arena[position]
                 state = Self.step(state, byte)
-                if byte == UInt8(ascii: "/") {
-                    let span = UInt64(range.lowerBound) << 32 | UInt64(position + 1 - range.lowerBound)
+                position += 1
+                if byte == slash {
+                    let span = UInt64(range.lowerBound) << 32 | UInt64(position - range.lowerBound)
                     prefixes.append((span, Self.finish(state)))
                 }
             }
-            var firstMissing = prefixes.count
-            while firstMissing > 0 {
-                let (span, hash) = prefixes[firstMissing - 1]
-                let prefix = Self.bytes(of: span, in: arena)
-                let known = scratch.find(hash: hash) { Self.bytes(of: spans[Int($0)], in: arena).elementsEqual(prefix) }
-                if known != nil { break }
-                firstMissing -= 1
+            // Invariant: prefixes[..<known] are in the index, and
+            // prefixes[missing...] are not. Most names share their parent
+            // with a name before them, so the longest prefix is tried first.
+            var known = 0
+            var missing = prefixes.count
+            var probeLongest = true
+            while known < missing {
+                let middle = probeLongest ? missing - 1 : known + (missing - known) / 2
+                probeLongest = false
+                let (span, hash) = prefixes[middle]
+                let found = index.find(hash: hash) {
+                    Self.bytes(of: spans[Int($0)], in: arena).elementsEqual(Self.bytes(of: span, in: arena))
+                }
+                if found != nil { known = middle + 1 } else { missing = middle }
             }
-            for (span, hash) in prefixes[firstMissing...] {
-                scratch.insert(hash: hash, id: UInt32(spans.count)) { _ in false }
+            let needed = spans.count + prefixes.count - missing
+            if needed > room {
+                room = max(room * 2, needed)
+                index = Self.index(of: hashes, room: room)
+            }
+            while missing < prefixes.count {
+                let (span, hash) = prefixes[missing]
+                index.insert(hash: hash, id: UInt32(spans.count)) { _ in false }
                 spans.append(span)
                 hashes.append(hash)
+                missing += 1
             }
         }
-        var index = NameIndex(expectedCount: spans.count)
-        for (id, hash) in hashes.enumerated() {
-            index.insert(hash: hash, id: UInt32(id)) { _ in false }
-        }
         self.spans = spans
-        self.index = index
+        // The index stays for the archive's lifetime: sized for the
+        // directories found, when far fewer than the entries.
+        self.index = spans.count * 4 < room ? Self.index(of: hashes, room: spans.count) : index
+    }
+
+    /// An index of `hashes` (ids their positions) with room for `room`.
+    private static func index(of hashes: [UInt64], room: Int) -> NameIndex {
+        var index = NameIndex(expectedCount: room)
+        var id = 0
+        while id < hashes.count {
+            index.insert(hash: hashes[id], id: UInt32(id)) { _ in false }
+            id += 1
+        }
+        return index
     }
 
     // FNV-1a, one byte at a time, so that every prefix's hash comes from the

@@ -148,6 +148,21 @@ struct ByteView: RandomAccessCollection {
         return uncheckedLoad(at: offset)
     }
 
+    /// ``load(at:as:)`` for the two widths the name hash reads, without
+    /// the generic path that a debug build calls through several times
+    /// per load.
+    @inline(__always)
+    func load(at offset: Int, as type: UInt64.Type = UInt64.self) -> UInt64 {
+        precondition(offset >= 0 && base.count - offset >= 8, "ByteView load out of bounds")
+        return UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+    }
+
+    @inline(__always)
+    func load(at offset: Int, as type: UInt32.Type = UInt32.self) -> UInt32 {
+        precondition(offset >= 0 && base.count - offset >= 4, "ByteView load out of bounds")
+        return UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+    }
+
     /// For the cursor, which checked the length itself.
     @inline(__always)
     fileprivate func uncheckedLoad<T: FixedWidthInteger>(at offset: Int) -> T {
@@ -165,6 +180,26 @@ struct ByteView: RandomAccessCollection {
         guard base.count == other.base.count else { return false }
         guard let a = base.baseAddress, let b = other.base.baseAddress else { return true }
         return memcmp(a, b, base.count) == 0
+    }
+
+    /// A copy with the ASCII letters lowercased, the other bytes as they
+    /// are: one pass over the bytes, for keys compared ignoring case.
+    func asciiLowercased() -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: base.count) { buffer, initialized in
+            var position = 0
+            while position < base.count {
+                let byte = base[position]
+                buffer[position] = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+                position += 1
+            }
+            initialized = base.count
+        }
+    }
+
+    /// The index of the first `value` (`memchr`), in place of the
+    /// collection's generic byte-by-byte search.
+    func firstIndex(of value: UInt8) -> Int? {
+        firstIndex(of: value, in: 0 ..< base.count)
     }
 
     /// The index of the first `value` in `range` (`memchr`).
@@ -188,6 +223,38 @@ struct ByteView: RandomAccessCollection {
     /// The bytes, copied into an array with one `memcpy` (the generic
     /// collection copy goes byte by byte in a debug build).
     var array: [UInt8] { Array(typed) }
+
+    /// The bytes at each of `ranges`, in order, with `separator` between
+    /// them: one `memcpy` per range.
+    func joined(_ ranges: [Range<Int>], separator: UInt8) -> [UInt8] {
+        guard !ranges.isEmpty else { return [] }
+        var length = ranges.count - 1
+        var position = 0
+        while position < ranges.count {
+            let range = ranges[position]
+            precondition(range.lowerBound >= 0 && range.upperBound <= base.count, "ByteView range out of bounds")
+            length += range.count
+            position += 1
+        }
+        return [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
+            guard let target = buffer.baseAddress else { return }
+            var written = 0
+            var position = 0
+            while position < ranges.count {
+                let range = ranges[position]
+                if position > 0 {
+                    target[written] = separator
+                    written += 1
+                }
+                if let source = base.baseAddress, !range.isEmpty {
+                    memcpy(target + written, source + range.lowerBound, range.count)
+                    written += range.count
+                }
+                position += 1
+            }
+            initialized = written
+        }
+    }
 
     /// Appends the bytes to `array` with one `memcpy`.
     func append(to array: inout [UInt8]) {
