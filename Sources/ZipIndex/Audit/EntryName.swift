@@ -144,8 +144,8 @@ extension ZipEntry {
 ///
 /// A name may be 65,535 bytes of separators, and every entry's name is
 /// scanned: each function here does a constant amount of work per byte,
-/// reads the name's bytes directly where its loop bound guards the read,
-/// and gathers flags in a raw mask. Debug builds (the sanitizers', and
+/// reads the name by index and judges a component by its bounds, and
+/// gathers flags in a raw mask. Debug builds (the sanitizers', and
 /// anyone's `swift test`) pay a call for every generic collection or
 /// option-set operation, and a once-check for every static constant.
 enum EntryName {
@@ -194,18 +194,16 @@ enum EntryName {
     /// component before it; nil if a `..` has none to remove and
     /// `climbingOutFails`, else that `..` is dropped. Ranges of `path`.
     private static func resolvedComponents(_ path: ByteView, climbingOutFails: Bool) -> [Range<Int>]? {
-        let bytes = path
-        let count = bytes.count
+        let count = path.count
         let slash = UInt8(ascii: "/"), backslash = UInt8(ascii: "\\"), dot = UInt8(ascii: ".")
         var components: [Range<Int>] = []
         var start = 0
         for index in 0 ... count {
-            // `index < count` guards the read.
-            guard index == count || bytes[index] == slash || bytes[index] == backslash else { continue }
+            guard index == count || path[index] == slash || path[index] == backslash else { continue }
             let length = index - start
-            if length == 1, bytes[start] == dot {
+            if length == 1, path[start] == dot {
                 // `.`: the same directory.
-            } else if length == 2, bytes[start] == dot, bytes[start + 1] == dot {
+            } else if length == 2, path[start] == dot, path[start + 1] == dot {
                 if components.popLast() == nil, climbingOutFails { return nil }
             } else if length > 0 {
                 components.append(start ..< index)
@@ -224,17 +222,16 @@ enum EntryName {
     /// that need no look are skipped at the cost of a compare or two, and
     /// each component is judged at its end.
     static func hazards(_ name: ByteView) -> NameHazards {
-        let bytes = name
-        let count = bytes.count
+        let count = name.count
         guard count > 0 else { return [] }
         let slash = UInt8(ascii: "/"), backslash = UInt8(ascii: "\\"), dot = UInt8(ascii: "."), colon = UInt8(ascii: ":")
         let pipe = UInt8(ascii: "|"), space = UInt8(ascii: " ")
         var found: UInt16 = 0
-        let first = bytes[0]
+        let first = name[0]
         let isAbsolute = first == slash || first == backslash
         if isAbsolute { found |= NameHazards.absolute.rawValue }
         let letter = first | 0x20
-        let hasDrive = count >= 2 && bytes[1] == colon && letter >= UInt8(ascii: "a") && letter <= UInt8(ascii: "z")
+        let hasDrive = count >= 2 && name[1] == colon && letter >= UInt8(ascii: "a") && letter <= UInt8(ascii: "z")
         if hasDrive { found |= NameHazards.driveLetter.rawValue }
         let dotComponent = NameHazards.dotComponent.rawValue
         let windowsReserved = NameHazards.windowsReserved.rawValue
@@ -242,8 +239,7 @@ enum EntryName {
         var componentStart = isAbsolute ? 1 : 0
         var index = componentStart
         while true {
-            // `index < count` guards the read.
-            let byte: UInt8 = index < count ? bytes[index] : slash
+            let byte: UInt8 = index < count ? name[index] : slash
             // Letters, digits, '-', '.', '_' and the like: nothing to see.
             if byte > 0x3F && byte < 0x7F && byte != backslash && byte != pipe {
                 index += 1
@@ -255,9 +251,9 @@ enum EntryName {
                 if length == 0 {
                     // The empty component after a final `/` marks a directory.
                     if index < count { found |= dotComponent }
-                } else if length <= 2 && bytes[componentStart] == dot && bytes[index - 1] == dot {
+                } else if length <= 2 && name[componentStart] == dot && name[index - 1] == dot {
                     found |= dotComponent
-                } else if bytes[index - 1] == dot || bytes[index - 1] == space {
+                } else if name[index - 1] == dot || name[index - 1] == space {
                     // Windows strips a trailing dot or space.
                     found |= windowsReserved
                 } else if length >= 3, isDeviceName(name.extracting(componentStart ..< index)) {
@@ -276,7 +272,7 @@ enum EntryName {
                 if !(index == 1 && hasDrive) { found |= windowsReserved }
             } else if byte == 0xE2 && index + 2 < count {
                 // U+202A–U+202E are E2 80 AA–AE; U+2066–U+2069 are E2 81 A6–A9.
-                let second = bytes[index + 1], third = bytes[index + 2]
+                let second = name[index + 1], third = name[index + 2]
                 if (second == 0x80 && third >= 0xAA && third <= 0xAE) || (second == 0x81 && third >= 0xA6 && third <= 0xA9) {
                     found |= NameHazards.bidiOverride.rawValue
                 }

@@ -41,10 +41,8 @@ struct DirectoryIndex: ~Copyable, Sendable {
             var state = Self.seed
             var position = range.lowerBound
             while position < range.upperBound {
-                // The arena's bytes without ByteView's check per byte:
-                // `position` is inside `nameRange`, which checked it
-                // against the arena. A debug build (the sanitizers') pays
-                // a call for every check and every generic iteration.
+                // A plain loop: a debug build (the sanitizers') pays a call
+                // for every step of a generic iteration.
                 let byte = arena[position]
                 state = Self.step(state, byte)
                 position += 1
