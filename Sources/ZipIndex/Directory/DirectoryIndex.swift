@@ -20,11 +20,10 @@ struct DirectoryIndex: ~Copyable, Sendable {
         var hashes: [UInt64] = []
         // Sized for a directory per entry while building, which few
         // archives exceed, and rebuilt at least twice as large from
-        // `hashes` when full: the
-        // count of directories is not known until every name is read, and
-        // sizing for the worst case (a directory per slash) would take
-        // memory in proportion to the slashes of every name, not to the
-        // directories.
+        // `hashes` when full: the count of directories is not known until
+        // every name is read, and sizing for the worst case (a directory
+        // per slash) would take memory in proportion to the slashes of
+        // every name, not to the directories.
         var room = max(table.count, 64)
         var index = NameIndex(expectedCount: room)
         // A hostile name can hold 32,000 slashes, and many names can share
