@@ -13,17 +13,36 @@ struct CandidateName: ~Copyable {
 
     /// Appends `bytes`.
     mutating func append(_ bytes: Span<UInt8>) {
-        if heap == nil, count + bytes.count > Self.stackCapacity {
+        if heap == nil, count + bytes.count <= Self.stackCapacity {
+            // Eight bytes per load and store (the last word overlapping the
+            // one before it): a byte at a time took twice as long, and a
+            // miss composes three names.
+            var span = stack.mutableSpan
+            var target = span.mutableBytes
+            let source = bytes.bytes
+            let length = bytes.count
+            if length >= 8 {
+                var offset = 0
+                while length - offset > 8 {
+                    target.storeBytes(of: source.unsafeLoadUnaligned(fromByteOffset: offset, as: UInt64.self),
+                                      toByteOffset: count + offset, as: UInt64.self)
+                    offset += 8
+                }
+                target.storeBytes(of: source.unsafeLoadUnaligned(fromByteOffset: length - 8, as: UInt64.self),
+                                  toByteOffset: count + length - 8, as: UInt64.self)
+            } else {
+                for index in 0 ..< length { target.storeBytes(of: bytes[index], toByteOffset: count + index, as: UInt8.self) }
+            }
+            count += length
+            return
+        }
+        if heap == nil {
             var moved: [UInt8] = []
             moved.reserveCapacity(count + bytes.count)
             for index in 0 ..< count { moved.append(stack[index]) }
             heap = moved
         }
-        if heap != nil {
-            heap!.append(span: bytes)
-        } else {
-            for index in bytes.indices { stack[count + index] = bytes[index] }
-        }
+        heap!.append(span: bytes)
         count += bytes.count
     }
 

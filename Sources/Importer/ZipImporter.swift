@@ -284,11 +284,15 @@ public final class ZipImporter: ModuleFinder {
     /// candidates out first.
     private func lookup<Result>(_ fullname: String, in table: ArchiveTable,
                                 _ body: (Match, Span<UInt8>, Int, ZipEntry?) -> Result) -> Result? {
-        let utf8 = fullname.utf8
-        let start = utf8.lastIndex(of: UInt8(ascii: ".")).map(utf8.index(after:)) ?? utf8.startIndex
+        // The last component of the dotted name, found by reading its bytes
+        // back from the end: the generic `String` index search and a
+        // `Substring` cost more than the rest of a miss.
+        let utf8 = fullname.utf8.span
+        var start = utf8.count
+        while start > 0, utf8[start - 1] != UInt8(ascii: ".") { start -= 1 }
         var name = CandidateName()
         name.append(prefixBytes)
-        name.append(Substring(fullname[start...]).utf8.span)
+        name.append(utf8.extracting(start ..< utf8.count))
         let base = name.count
         let archive = table.archive
         func candidate(_ suffix: [UInt8], _ match: Match) -> Result? {
@@ -313,11 +317,13 @@ public final class ZipImporter: ModuleFinder {
         return name.withBytes { body(.namespace, $0, base, nil) }
     }
 
-    /// `archive + "/" + member`.
+    /// `archive + "/" + member`, composed on the stack and copied once
+    /// into the string.
     private func archiveString(_ member: Span<UInt8>) -> String {
-        var bytes = archiveHead
-        bytes.append(span: member)
-        return String(decoding: bytes, as: UTF8.self)
+        var path = CandidateName()
+        path.append(archiveHead)
+        path.append(member)
+        return path.withBytes { $0.decodedString }
     }
 
     static func lastComponent(_ fullname: String) -> Substring {

@@ -124,9 +124,19 @@ package enum Platform {
     // the path C sees.
 
     private static func withCString<R>(_ path: [UInt8], _ body: (UnsafePointer<CChar>) -> R) -> R? {
-        guard !path.contains(0) else { return nil }
-        return (path + [0]).withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { chars in chars.baseAddress.map(body) }
+        // A copy on the stack (for any path the kernel takes): the importer
+        // stats an archive on every find after an invalidation, and an
+        // allocation would be a large part of that.
+        path.withUnsafeBufferPointer { bytes -> R? in
+            if let start = bytes.baseAddress, memchr(start, 0, bytes.count) != nil { return nil }
+            return withUnsafeTemporaryAllocation(of: CChar.self, capacity: bytes.count + 1) { chars -> R? in
+                guard let start = chars.baseAddress else { return nil }
+                bytes.withMemoryRebound(to: CChar.self) { source in
+                    if let from = source.baseAddress { start.update(from: from, count: source.count) }
+                }
+                start[bytes.count] = 0
+                return body(start)
+            }
         }
     }
 
