@@ -80,32 +80,9 @@ struct ByteStringSet: Sendable {
         }
     }
 
-    /// A fast 64-bit hash: eight bytes at a time, each folded in with a
-    /// 64×64→128-bit multiply.
+    /// The hash the directory index uses too (``WordHash``).
     @inline(__always)
     static func hash(_ bytes: Span<UInt8>) -> UInt64 {
-        let n = bytes.count
-        let raw = bytes.bytes
-        var h: UInt64 = 0x243F_6A88_85A3_08D3 ^ UInt64(truncatingIfNeeded: n)
-        var i = 0
-        while i + 8 <= n {
-            h = fold(h ^ UInt64(littleEndian: raw.unsafeLoadUnaligned(fromByteOffset: i, as: UInt64.self)), 0x9E37_79B9_7F4A_7C15)
-            i += 8
-        }
-        var last: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            last |= UInt64(bytes[i]) << shift
-            shift += 8
-            i += 1
-        }
-        h = fold(h ^ last, 0xA076_1D64_78BD_642F)
-        return fold(h, 0xE703_7ED1_A0B4_28DB)
-    }
-
-    @inline(__always)
-    private static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        let product = a.multipliedFullWidth(by: b)
-        return product.high ^ product.low
+        WordHash.hash(bytes.bytes)
     }
 }

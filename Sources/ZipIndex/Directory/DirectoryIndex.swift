@@ -1,3 +1,4 @@
+import SystemFiles
 /// Every directory in an archive, explicit or implied by deeper names:
 /// `a/b/c.txt` implies `a/` and `a/b/`.
 ///
@@ -37,13 +38,25 @@ struct DirectoryIndex: ~Copyable, Sendable {
         for entry in 0 ..< table.count {
             let range = table.nameRange(entry)
             prefixes.removeAll(keepingCapacity: true)
-            var hasher = PrefixHasher()
-            var from = range.lowerBound
-            while let found = arena.firstIndex(of: slash, in: from ..< range.upperBound) {
-                from = found + 1
-                let length = from - range.lowerBound
-                let span = UInt64(range.lowerBound) << 32 | UInt64(length)
-                prefixes.append((span, hasher.hashOfPrefix(length, of: arena, at: range.lowerBound)))
+            // Every `/`-ended prefix's hash in one pass (``WordHash``):
+            // the state of the whole words before the slash, then the
+            // partial word that ends with it.
+            arena.withSpan { whole in
+                let bytes = whole.bytes
+                var hasher = WordHash()
+                var words = 0
+                var from = range.lowerBound
+                while let found = arena.firstIndex(of: slash, in: from ..< range.upperBound) {
+                    from = found + 1
+                    let length = from - range.lowerBound
+                    while (words + 1) * 8 <= length {
+                        hasher.fold(WordHash.word(bytes, at: range.lowerBound + words * 8))
+                        words += 1
+                    }
+                    let tail = WordHash.tail(bytes, at: range.lowerBound + words * 8, count: length - words * 8)
+                    let span = UInt64(range.lowerBound) << 32 | UInt64(length)
+                    prefixes.append((span, hasher.finish(tail: tail, length: length)))
+                }
             }
             // Invariant: prefixes[..<known] are in the index, and
             // prefixes[missing...] are not. Most names share their parent
@@ -90,93 +103,6 @@ struct DirectoryIndex: ~Copyable, Sendable {
         return index
     }
 
-    /// The hash of every prefix of a name that ends at a `/`, computed in
-    /// one pass over the name: eight bytes per multiply, and each prefix's
-    /// hash from the state of the whole words before it plus its last
-    /// partial word. (A hash of each prefix from its start would cost the
-    /// square of a hostile name's length; FNV, which is incremental by
-    /// nature, costs a multiply per byte, which a lookup pays too.)
-    ///
-    /// The hash of a string of `n` bytes: fold in each whole 8-byte word
-    /// from the start, then `finish` with the 0–7 bytes left, zero-padded,
-    /// and `n`. ``hash(_:appendingSlash:)`` computes the same for a query.
-    private struct PrefixHasher {
-        private var state = DirectoryIndex.seed
-        /// Whole words folded into `state`.
-        private var words = 0
-
-        /// The hash of the first `length` bytes of the name at `start` in
-        /// `bytes`; `length` must not be less than the last call's.
-        mutating func hashOfPrefix(_ length: Int, of bytes: ByteView, at start: Int) -> UInt64 {
-            while (words + 1) * 8 <= length {
-                state = DirectoryIndex.fold(state ^ bytes.load(at: start + words * 8), DirectoryIndex.wordKey)
-                words += 1
-            }
-            let tail = DirectoryIndex.partialWord(bytes, at: start + words * 8, count: length - words * 8)
-            return DirectoryIndex.finish(state ^ tail, length: length)
-        }
-    }
-
-    fileprivate static let seed: UInt64 = 0x243F_6A88_85A3_08D3
-    fileprivate static let wordKey: UInt64 = 0x9E37_79B9_7F4A_7C15
-
-    /// The hash of `bytes`, or of `bytes + "/"`, as ``PrefixHasher`` hashes
-    /// a prefix: the slash is hashed in, not appended to a copy.
-    private static func hash(_ bytes: ByteView, appendingSlash: Bool) -> UInt64 {
-        var state = seed
-        var offset = 0
-        while bytes.count &- offset >= 8 {
-            state = fold(state ^ bytes.load(at: offset), wordKey)
-            offset &+= 8
-        }
-        let left = bytes.count &- offset
-        var tail = partialWord(bytes, at: offset, count: left)
-        guard appendingSlash else { return finish(state ^ tail, length: bytes.count) }
-        tail |= UInt64(UInt8(ascii: "/")) &<< (8 &* UInt64(left))
-        if left == 7 {  // the slash completes a word
-            state = fold(state ^ tail, wordKey)
-            tail = 0
-        }
-        return finish(state ^ tail, length: bytes.count + 1)
-    }
-
-    /// The `count` (0–7) bytes at `offset`, little-endian, zero-padded,
-    /// without a loop: most queries are one short component (`py4j`). Reads
-    /// only bytes in `bytes`, and puts each byte at its place however the
-    /// loads overlap.
-    @inline(__always)
-    fileprivate static func partialWord(_ bytes: ByteView, at offset: Int, count: Int) -> UInt64 {
-        if count == 0 { return 0 }
-        let bits = 8 &* UInt64(count)
-        if bytes.count - offset >= 8 {
-            return bytes.load(at: offset) & ((1 &<< bits) &- 1)
-        }
-        if offset + count >= 8 {
-            return bytes.load(at: offset + count - 8) &>> (64 &- bits)
-        }
-        if count >= 4 {
-            let low = UInt64(bytes.load(at: offset, as: UInt32.self))
-            let high = UInt64(bytes.load(at: offset + count - 4, as: UInt32.self))
-            return low | high &<< (bits &- 32)
-        }
-        let middle = count / 2
-        return UInt64(bytes[offset]) | UInt64(bytes[offset + middle]) &<< (8 &* UInt64(middle))
-            | UInt64(bytes[offset + count - 1]) &<< (bits &- 8)
-    }
-
-    @inline(__always)
-    fileprivate static func fold(_ a: UInt64, _ b: UInt64) -> UInt64 {
-        let product = a.multipliedFullWidth(by: b)
-        return product.high ^ product.low
-    }
-
-    /// Mixes in the length (zero padding is not a byte) and spreads the
-    /// bits the index uses: the high 32 for the slot, the low 8 for the tag.
-    @inline(__always)
-    fileprivate static func finish(_ state: UInt64, length: Int) -> UInt64 {
-        fold(state ^ 0xA076_1D64_78BD_642F, UInt64(truncatingIfNeeded: length) ^ 0xE703_7ED1_A0B4_28DB)
-    }
-
     private static func bytes(of span: UInt64, in arena: ByteView) -> ByteView {
         let start = Int(span >> 32)
         let length = Int(span & 0xFFFF_FFFF)
@@ -187,8 +113,9 @@ struct DirectoryIndex: ~Copyable, Sendable {
 
     /// Whether `path`, with or without its final `/`, names a directory.
     func contains(directory path: ByteView, arena: ByteView) -> Bool {
-        let hasSlash = path.count > 0 && path[path.count - 1] == UInt8(ascii: "/")
-        let hash = Self.hash(path, appendingSlash: !hasSlash)
+        let slash = UInt8(ascii: "/")
+        let hasSlash = path.count > 0 && path[path.count - 1] == slash
+        let hash = path.withSpan { WordHash.hash($0.bytes, then: hasSlash ? nil : slash) }
         let length = hasSlash ? path.count : path.count + 1
         return index.find(hash: hash) { id in
             let candidate = Self.bytes(of: spans[Int(id)], in: arena)
