@@ -284,15 +284,10 @@ public final class ZipImporter: ModuleFinder {
     /// candidates out first.
     private func lookup<Result>(_ fullname: String, in table: ArchiveTable,
                                 _ body: (Match, Span<UInt8>, Int, ZipEntry?) -> Result) -> Result? {
-        // The last component of the dotted name, found by reading its bytes
-        // back from the end: the generic `String` index search and a
-        // `Substring` cost more than the rest of a miss.
         let utf8 = fullname.utf8.span
-        var start = utf8.count
-        while start > 0, utf8[start - 1] != UInt8(ascii: ".") { start -= 1 }
         var name = CandidateName()
         name.append(prefixBytes)
-        name.append(utf8.extracting(start ..< utf8.count))
+        name.append(utf8.extracting(Self.lastComponentStart(utf8) ..< utf8.count))
         let base = name.count
         let archive = table.archive
         func candidate(_ suffix: [UInt8], _ match: Match) -> Result? {
@@ -326,9 +321,19 @@ public final class ZipImporter: ModuleFinder {
         return path.withBytes { $0.decodedString }
     }
 
+    /// The last dotted component of `fullname` (`c` of `a.b.c`).
     static func lastComponent(_ fullname: String) -> Substring {
-        guard let dot = fullname.lastIndex(of: ".") else { return Substring(fullname) }
-        return fullname[fullname.index(after: dot)...]
+        let utf8 = fullname.utf8
+        return Substring(utf8[utf8.index(utf8.startIndex, offsetBy: lastComponentStart(utf8.span))...])
+    }
+
+    /// Where the last dotted component starts in a name's UTF-8: after the
+    /// last `.`, found by reading back from the end. (The generic `String`
+    /// search and a `Substring` cost more than the rest of a miss.)
+    private static func lastComponentStart(_ utf8: Span<UInt8>) -> Int {
+        var start = utf8.count
+        while start > 0, utf8[start - 1] != UInt8(ascii: ".") { start -= 1 }
+        return start
     }
 
     private func readMember(_ name: String) throws(ImporterError) -> [UInt8] {
